@@ -1,0 +1,191 @@
+"""Stage 1, load: read a source file safely into plain data, keeping the YAML
+node tree so that any later stage can point at the exact line and column.
+
+Only YAML's safe subset is accepted: no tags that build objects, no anchors or
+aliases (they make one edit change many places, and a few lines of aliases can
+expand into gigabytes). Duplicate keys, which YAML parsers silently collapse,
+are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+try:  # The C parser is several times faster; the pure-Python one is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 2 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_SCALARS = yaml.constructor.SafeConstructor()
+_CONVERT = {
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    # Dates stay text: the schema checks their form and JSON has no date type.
+    "tag:yaml.org,2002:timestamp": lambda node: node.value,
+}
+
+
+class LoadError(Exception):
+    """The file cannot be turned into data; carries the located problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message if problems else "load error")
+        self.problems = problems
+
+
+@dataclass
+class Document:
+    """A loaded source file: its data and the node tree it came from."""
+
+    path: str
+    data: object
+    root: yaml.Node | None = field(repr=False, default=None)
+    lines: list[str] = field(repr=False, default_factory=list)
+    # Problems that still let the file be read (a duplicate key, an alias):
+    # reported together with what the later stages find.
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, keys=(), *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of the value at `keys`; of its key if `key`.
+
+        A path that leaves the tree points at the deepest node it reaches, so
+        a missing key is reported on the mapping that should hold it.
+        """
+        node, key_node = self.root, None
+        for part in keys:
+            found = _child(node, part)
+            if found is None:
+                key_node = None
+                break
+            key_node, node = found
+        target = key_node if key and key_node is not None else node
+        if target is None:
+            return (1, 1)
+        return (target.start_mark.line + 1, target.start_mark.column + 1)
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+def _child(node, part):
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == part:
+                return key_node, value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        if 0 <= part < len(node.value):
+            item = node.value[part]
+            return item, item
+    return None
+
+
+def load_file(path: str | Path, display: str | None = None) -> Document:
+    """Load one file; raise LoadError with located problems if it is not usable data."""
+    display = display or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"cannot read file: {exc.strerror or exc}")])
+    return load_bytes(raw, display)
+
+
+def load_bytes(raw: bytes, display: str) -> Document:
+    text = _decode(raw, display)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
+    except yaml.YAMLError as exc:
+        raise LoadError([_problem(display, 1, 1, "SOP001", "yaml-syntax", f"invalid YAML: {exc}")])
+    lines = text.splitlines()
+    if root is None:
+        raise LoadError([_problem(display, 1, 1, "SOP003", "not-a-mapping", "the file is empty; an SOP file starts with `sop:`, a procedures file with `procedures:`")])
+    if not isinstance(root, yaml.MappingNode):
+        line, col = root.start_mark.line + 1, root.start_mark.column + 1
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise LoadError([_problem(display, line, col, "SOP003", "not-a-mapping", f"the file holds {kind}; it must be a mapping starting with `sop:` or `procedures:`")])
+    builder = _Builder(display)
+    data = builder.build(root)
+    return Document(display, data, root, lines, builder.problems)
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"the file is {len(raw):,} bytes; SOP files are limited to {MAX_BYTES:,} bytes, split it into several SOPs")])
+    if b"\x00" in raw:
+        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", "the file is binary (it contains NUL bytes); SOP files are UTF-8 text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError([_problem(display, line, col, "SOP004", "unreadable-file", "the file is not valid UTF-8 text")])
+
+
+def _problem(path, line, col, code, slug, message) -> Problem:
+    return Problem(path, line, col, code, slug, message)
+
+
+class _Builder:
+    """Turns a node tree into plain dicts, lists and scalars, collecting problems."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+
+    def build(self, node, key_node=None):
+        if id(node) in self._seen:
+            # An alias is the very node it names, so point at the key it is used under.
+            self._report(key_node or node, "SOP005", "unsupported-yaml", "anchors and aliases are not supported; write the value out, or move shared steps into their own SOP and hand off to it")
+            return None
+        self._seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if node.tag not in _COLLECTIONS:
+            self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item) for item in node.value]
+        return self._mapping(node)
+
+    def _mapping(self, node):
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._report(key_node, "SOP005", "unsupported-yaml", "a key must be plain text, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
+                self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
+                continue
+            result[key] = self.build(value_node, key_node)
+        return result
+
+    def _scalar(self, node):
+        if node.tag == _STR:
+            return node.value
+        convert = _CONVERT.get(node.tag)
+        if convert is None:
+            self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain text, numbers, booleans, dates and null are allowed")
+            return None
+        return convert(node)
+
+    def _report(self, node, code, slug, message):
+        mark = node.start_mark
+        self.problems.append(_problem(self.path, mark.line + 1, mark.column + 1, code, slug, message))

@@ -1,0 +1,35 @@
+"""What every stage of the pipeline reports: a located problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located at a 1-based line and column of a source file."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    slug: str
+    message: str
+    severity: str = ERROR
+    sop: str | None = field(default=None, compare=False)
+    step: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """A ' (did you mean `x`?)' suffix when a candidate is close, else ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""

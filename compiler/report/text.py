@@ -1,0 +1,39 @@
+"""`path:line:col: severity[CODE slug]: message`, the source line and a caret."""
+
+from __future__ import annotations
+
+
+def render(result, strict: bool = False) -> str:
+    out = []
+    lines_by_path = _documents(result)
+    for p in result.problems:
+        out.append(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}")
+        source = lines_by_path.get(p.path)
+        if source and p.code != "SOP004" and 0 < p.line <= len(source):
+            text = source[p.line - 1].rstrip("\n")
+            out.append(f"  {text}")
+            out.append("  " + " " * (p.col - 1) + "^")
+    out.append(summary(result, strict))
+    return "\n".join(out) + "\n"
+
+
+def summary(result, strict: bool = False) -> str:
+    errors, warnings = len(result.errors), len(result.warnings)
+    if not errors and not warnings:
+        return f"{result.files} file{'s' if result.files != 1 else ''} checked, no problems."
+    parts = [f"{errors} error{'s' if errors != 1 else ''}", f"{warnings} warning{'s' if warnings != 1 else ''}"]
+    failing = " (warnings fail with --strict)" if strict and warnings and not errors else ""
+    return f"{result.files} file{'s' if result.files != 1 else ''} checked: {', '.join(parts)}{failing}."
+
+
+def _documents(result) -> dict[str, list[str]]:
+    """Source lines of every file with a problem, read once."""
+    lines: dict[str, list[str]] = {}
+    for p in result.problems:
+        if p.path not in lines:
+            try:
+                with open(p.path, encoding="utf-8", errors="replace") as handle:
+                    lines[p.path] = handle.read(4 * 1024 * 1024).splitlines()
+            except OSError:
+                lines[p.path] = []
+    return lines

@@ -1,0 +1,37 @@
+"""## duplicate-id (SOP101)
+
+**What it does**: finds two SOP files with the same `sop:` id, two external
+procedures with the same id, or an SOP and an external procedure sharing one.
+(Two steps with the same id in one file are reported by the loader as a
+duplicate key, SOP002.)
+
+**Why is this bad?** Hand-offs, site addresses and the runtime bundle find an
+SOP by its id: with two, one of them silently disappears.
+
+**Example**
+
+```yaml
+# sops/outages.yaml
+sop: system-operations
+# sops/repairs.yaml
+sop: system-operations
+```
+
+**Use instead**: give every SOP its own id.
+"""
+
+from ..problems import ERROR
+
+ID = "SOP101"
+SLUG = "duplicate-id"
+SEVERITY = ERROR
+OPTIONS: dict = {}
+
+
+def check(sop, corpus, options):
+    from . import Finding
+
+    for other in corpus.duplicates:
+        if other is sop:
+            first = corpus.sops.get(sop.id) or corpus.procedures.get(sop.id)
+            yield Finding(("sop",), f"SOP id `{sop.id}` is already used by {first.path}")

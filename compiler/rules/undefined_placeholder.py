@@ -1,0 +1,55 @@
+"""## undefined-placeholder (SOP108)
+
+**What it does**: finds a `{{ placeholder }}` in a script, instruction,
+callout or record field that is not one of the SOP's `inputs`, or that is not
+a plain input id.
+
+**Why is this bad?** The agent reads the script aloud with a hole in it, or a
+ticket is filed with a literal `{{ homeowner_nmae }}` in its summary.
+
+**Example**
+
+```yaml
+inputs:
+  homeowner_name: text
+steps:
+  greet:
+    scripts:
+      - say: Hello {{ homeowner }}, ...
+```
+
+**Use instead**
+
+```yaml
+steps:
+  greet:
+    scripts:
+      - say: Hello {{ homeowner_name }}, ...
+```
+"""
+
+import re
+
+from ..model import placeholders
+from ..problems import ERROR, did_you_mean
+
+ID = "SOP108"
+SLUG = "undefined-placeholder"
+SEVERITY = ERROR
+OPTIONS: dict = {}
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def check(sop, corpus, options):
+    from . import Finding
+
+    for where, text, is_template in sop.texts():
+        if not is_template or "{{" not in text:
+            continue
+        for name in placeholders(text):
+            step = where[1] if where[0] == "steps" else None
+            if not _NAME.match(name):
+                yield Finding(where, f"`{{{{ {name} }}}}` is not a placeholder: only a plain input id may stand between the braces", step)
+            elif name not in sop.inputs:
+                yield Finding(where, f"placeholder `{{{{ {name} }}}}` is not an input of this SOP{did_you_mean(name, sop.inputs)}; declare it under `inputs`", step)

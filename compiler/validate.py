@@ -1,0 +1,190 @@
+"""Stage 2, validate: check a loaded document against `schema/sop.schema.json`
+and turn each schema error into a short, located message an author can act on.
+
+The JSON Schema is the single definition of the language: editors complete
+from it and this stage enforces it, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
+
+from .load import Document
+from .problems import Problem, did_you_mean
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "sop.schema.json"
+
+FLOW_KEYS = ("next", "options", "end", "handoff", "repeat")
+
+KIND_SOP = "sop"
+KIND_PROCEDURES = "procedures"
+
+
+@lru_cache(maxsize=None)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> Draft202012Validator:
+    root = {k: v for k, v in schema().items() if k != "oneOf"}
+    definition = "sopFile" if kind == KIND_SOP else "proceduresFile"
+    return Draft202012Validator({**root, "$ref": f"#/$defs/{definition}"}, format_checker=FormatChecker())
+
+
+def document_kind(doc: Document) -> str | None:
+    if "sop" in doc.data:
+        return KIND_SOP
+    if "procedures" in doc.data:
+        return KIND_PROCEDURES
+    return None
+
+
+def validate(doc: Document) -> list[Problem]:
+    """All schema problems of the document, in file order."""
+    kind = document_kind(doc)
+    if kind is None:
+        line, col = doc.locate()
+        keys = list(doc.data)
+        hint = did_you_mean(keys[0], ["sop", "procedures"]) if keys else ""
+        return [Problem(doc.path, line, col, "SOP011", "missing-key",
+                        f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
+    problems = [_problem(doc, error) for error in _validator(kind).iter_errors(doc.data)]
+    return sorted(set(problems))
+
+
+def _problem(doc: Document, error) -> Problem:
+    error = _most_relevant(error)
+    path = list(error.absolute_path)
+    code, slug, message, at_key, path = _describe(error, path)
+    line, col = doc.locate(path, key=at_key)
+    step = path[1] if len(path) > 1 and path[0] == "steps" else None
+    sop = doc.data.get("sop") if isinstance(doc.data.get("sop"), str) else None
+    return Problem(doc.path, line, col, code, slug, message, sop=sop, step=step)
+
+
+def _most_relevant(error):
+    """Descend through oneOf/anyOf to the branch the author most likely meant."""
+    while error.context:
+        branch_errors = [e for e in error.context if e.validator != "type"] or error.context
+        deeper = best_match(branch_errors)
+        if deeper is None:
+            break
+        error = deeper
+    return error
+
+
+def _where(path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`" if text else "the top level"
+
+
+def _describe(error, path):
+    """(code, slug, message, point-at-key, path-to-point-at) for one schema error."""
+    kind = error.validator
+    schema_ = error.schema
+    where = _where(path)
+    if kind == "additionalProperties":
+        allowed = list(schema_.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        key = extra[0] if extra else ""
+        return ("SOP010", "unknown-key", f"unknown key `{key}` in {where}{did_you_mean(key, allowed)}", True, path + [key])
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        return ("SOP011", "missing-key", f"{where} needs `{missing}`", True, path)
+    if kind == "dependentRequired":
+        present = [k for k in error.validator_value if k in error.instance and any(d not in error.instance for d in error.validator_value[k])]
+        key = present[0] if present else ""
+        needed = [d for d in error.validator_value.get(key, []) if d not in error.instance]
+        return ("SOP011", "missing-key", f"`{key}` needs `{'`, `'.join(needed)}` in {where}", True, path + [key])
+    if kind == "type":
+        return ("SOP012", "wrong-type", f"{where} must be {_type_name(error.validator_value)}, not {_type_name(_json_type(error.instance))}", False, path)
+    if kind in ("enum", "const"):
+        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        shown = ", ".join(f"`{json.dumps(v) if not isinstance(v, str) else v}`" for v in allowed)
+        hint = did_you_mean(str(error.instance), [str(v) for v in allowed]) if isinstance(error.instance, str) else ""
+        return ("SOP013", "invalid-value", f"{where} must be one of {shown}{hint}", False, path)
+    if kind == "pattern":
+        return ("SOP013", "invalid-value", f"{where}: {_pattern_advice(schema_, error.instance)}", False, path)
+    if kind == "propertyNames":
+        return ("SOP013", "invalid-value", f"`{error.instance}` in {where} is not a valid id: use lowercase letters, digits, `-` (and `_` for step and input ids), starting with a letter", True, path + [error.instance])
+    if kind == "not":
+        return _describe_not(error, path, where)
+    if kind in ("minItems", "minProperties", "minLength"):
+        return ("SOP012", "wrong-type", f"{where} must not be empty", False, path)
+    if kind in ("maxProperties", "oneOf") and "properties" in schema_:
+        choices = [k for k in schema_["properties"] if k != "title"]
+        return ("SOP012", "wrong-type", f"{where} must have exactly one of `{'`, `'.join(choices)}`", False, path)
+    if kind == "format":
+        return ("SOP013", "invalid-value", f"{where} must be a real date written YYYY-MM-DD", False, path)
+    if kind in ("minimum", "maximum"):
+        return ("SOP013", "invalid-value", f"{where} must be {'at least' if kind == 'minimum' else 'at most'} {error.validator_value}", False, path)
+    if kind == "uniqueItems":
+        return ("SOP013", "invalid-value", f"{where} lists the same value twice", False, path)
+    return ("SOP013", "invalid-value", f"{where}: {error.message}", False, path)
+
+
+def _describe_not(error, path, where):
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    flow = [k for k in FLOW_KEYS if k in instance]
+    if len(flow) > 1:
+        return ("SOP014", "conflicting-keys", f"{where} goes on by `{flow[0]}` and by `{flow[1]}`; a step goes on by only one of `next`, `options`, `end`, `handoff`, `repeat`", True, path + [flow[1]])
+    if "end" in instance and "wait" in instance:
+        return ("SOP014", "conflicting-keys", f"{where} waits and ends; put the wait in the step before the end", True, path + ["wait"])
+    if "values" in instance:
+        return ("SOP014", "conflicting-keys", f"`values` in {where} is only for inputs of type `choice`", True, path + ["values"])
+    present = [k for k in ("value", "when", "otherwise") if k in instance]
+    if len(present) > 1:
+        return ("SOP014", "conflicting-keys", f"{where} has both `{present[0]}` and `{present[1]}`; an option is selected by only one of them", True, path + [present[1]])
+    return ("SOP014", "conflicting-keys", f"{where} has keys that cannot go together", False, path)
+
+
+def _pattern_advice(schema_, value) -> str:
+    description = schema_.get("description", "")
+    pattern = schema_.get("pattern", "")
+    if "https?" in pattern:
+        return f"`{value}` is not an allowed link; only http://, https:// and mailto: addresses are accepted"
+    if "minute" in pattern:
+        return f"`{value}` is not a duration; write e.g. `48 hours`, `2 days` or `10 business days`"
+    if pattern.startswith("^[0-9]{4}"):
+        return f"`{value}` is not a date; write YYYY-MM-DD"
+    if pattern.startswith("^(SOP"):
+        return f"`{value}` is not a rule; write its code (e.g. `SOP105`) or slug (e.g. `unbounded-loop`)"
+    if "_" in pattern:
+        return f"`{value}` is not a valid id: use lowercase letters, digits, `_` and `-`, starting with a letter"
+    if pattern.startswith("^[a-z][a-z0-9-]*$"):
+        return f"`{value}` is not a valid id: use lowercase letters, digits and `-`, starting with a letter"
+    return f"`{value}` does not have the expected form. {description}".strip()
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "empty"}
+
+
+def _type_name(kind) -> str:
+    if isinstance(kind, list):
+        return " or ".join(_TYPE_NAMES.get(k, k) for k in kind)
+    return _TYPE_NAMES.get(kind, kind)
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
