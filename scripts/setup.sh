@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build the site and run every test:
+# Graphviz (flowcharts), Chromium (browser tests), Node packages (the
+# cross-language validator) and sopc itself with its Python dependencies.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -q "${missing[@]}" >/dev/null \
+    || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "${missing[@]}" >/dev/null; }
+fi
+
+if [ -f package-lock.json ] && [ ! -d node_modules ]; then
+  echo "setup: installing Node packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if ! python3 -c "import compiler, mkdocs, material, pytest, playwright" >/dev/null 2>&1 \
+   || ! command -v sopc >/dev/null 2>&1; then
+  echo "setup: installing sopc and its Python packages"
+  python3 -m pip install -q --disable-pip-version-check -e ".[site,test]"
+fi
+echo "setup: ready"
