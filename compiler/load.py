@@ -108,6 +108,8 @@ def load_bytes(raw: bytes, display: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark and mark is exc.problem_mark:
+            what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
     except yaml.YAMLError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP001", "yaml-syntax", f"invalid YAML: {exc}")])

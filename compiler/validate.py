@@ -54,8 +54,15 @@ def validate(doc: Document) -> list[Problem]:
         hint = did_you_mean(keys[0], ["sop", "procedures"]) if keys else ""
         return [Problem(doc.path, line, col, "SOP011", "missing-key",
                         f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
-    problems = [_problem(doc, error) for error in _validator(kind).iter_errors(doc.data)]
-    return sorted(set(problems))
+    errors = _without_consequences(list(_validator(kind).iter_errors(doc.data)))
+    return sorted({_problem(doc, error) for error in errors})
+
+
+def _without_consequences(errors):
+    """Where a value has the wrong type, that is the whole story: drop the
+    other errors about the same value (they only follow from it)."""
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    return [e for e in errors if e.validator == "type" or tuple(e.absolute_path) not in mistyped]
 
 
 def _problem(doc: Document, error) -> Problem:
@@ -69,14 +76,26 @@ def _problem(doc: Document, error) -> Problem:
 
 
 def _most_relevant(error):
-    """Descend through oneOf/anyOf to the branch the author most likely meant."""
+    """Descend through oneOf/anyOf to the branch the author most likely meant:
+    one written for the kind of value the author wrote (a mapping, a text...)."""
     while error.context:
-        branch_errors = [e for e in error.context if e.validator != "type"] or error.context
+        depth = len(error.absolute_path)
+        wrong_kind = {e.relative_schema_path[0] for e in error.context
+                      if len(e.absolute_path) == depth and _kind_mismatch(e)}
+        branch_errors = [e for e in error.context if e.relative_schema_path[0] not in wrong_kind] or error.context
         deeper = best_match(branch_errors)
         if deeper is None:
             break
         error = deeper
     return error
+
+
+def _kind_mismatch(error) -> bool:
+    if error.validator == "type":
+        return True
+    if error.validator in ("enum", "const"):
+        return isinstance(error.instance, (dict, list))
+    return False
 
 
 def _where(path) -> str:
