@@ -25,7 +25,9 @@ if [ -f package-lock.json ] && [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if ! python3 -c "import compiler, mkdocs, material, pytest, playwright" >/dev/null 2>&1 \
+here=$(pwd)
+# Checked from another folder, so that this checkout's own files do not pass for an install.
+if ! (cd / && python3 -c "import compiler, mkdocs, material, pytest, playwright, sys; sys.exit(not compiler.__file__.startswith('$here/'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then
   echo "setup: installing sopc and its Python packages"
   python3 -m pip install -q --disable-pip-version-check -e ".[site,test]"
