@@ -30,6 +30,6 @@ here=$(pwd)
 if ! (cd / && python3 -c "import compiler, mkdocs, material, pytest, playwright, sys; sys.exit(not compiler.__file__.startswith('$here/'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then
   echo "setup: installing sopc and its Python packages"
-  python3 -m pip install -q --disable-pip-version-check -e ".[site,test]"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[site,test]"
 fi
 echo "setup: ready"
