@@ -57,8 +57,9 @@ def check(sop, corpus, options):
 
 def used_inputs(sop) -> set[str]:
     used: set[str] = set()
-    for _where, text, _is_template in sop.texts():
-        if "{{" in text:
+    for _where, text, is_template in sop.texts():
+        # Titles and labels are shown as written, so a placeholder there uses nothing.
+        if is_template and "{{" in text:
             used.update(placeholders(text))
     for step in sop.steps.values():
         if step.input:
