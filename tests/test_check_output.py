@@ -210,3 +210,14 @@ def test_sarif_paths_are_relative_to_the_repository_root(tmp_path, write):
     _done, log = sarif_run(tmp_path, write, cwd=tmp_path / "repo" / "sops")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert uris == {"sops/a.yaml", "sops/b.yaml"}
+
+
+def test_pre_commit_hook_checks_the_corpus_when_yaml_changes():
+    import yaml
+
+    hooks = yaml.safe_load((SOPS.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "sopc-check")
+    assert hook["entry"] == "sopc check" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False  # hand-offs span files: check the whole corpus
+    files = re.compile(hook["files"])
+    assert files.search("sops/a.yaml") and files.search("sops/b.yml") and not files.search("README.md")

@@ -84,3 +84,9 @@ def test_codes_and_slugs_are_unique():
 def test_documentation_lists_every_rule_in_code_order():
     codes = [code for code, _slug, _severity, _text in documentation()]
     assert codes == sorted(r.ID for r in RULES)
+
+
+def test_rules_page_lists_every_rule():
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| (SOP\d{3}) \| ([a-z-]+) \| (error|warning) \|", page, re.M))
+    assert rows == {(r.ID, r.SLUG, r.SEVERITY) for r in RULES}

@@ -43,7 +43,7 @@ steps:
 """
 
 from ..graph import flow, is_cycle, memo, reachable, strongly_connected
-from ..problems import ERROR
+from ..problems import ERROR, name_list
 
 ID = "SOP110"
 SLUG = "handoff-cycle"
@@ -58,7 +58,7 @@ def check(sop, corpus, options):
         return
     for step_id, cycle in memo(corpus, "handoff-cycles", lambda: closed_cycles(corpus)).get(sop.id, []):
         step = sop.steps[step_id]
-        names = ", ".join(f"`{s}`" for s in cycle)
+        names = name_list(cycle)
         yield Finding(step.where + ("handoff",), f"hand-off to `{step.handoff}` closes a cycle of SOPs ({names}) none of which reaches an end without handing off again", step_id)
 
 

@@ -52,7 +52,7 @@ steps:
 """
 
 from ..graph import flow, strongly_connected
-from ..problems import ERROR
+from ..problems import ERROR, name_list
 
 ID = "SOP104"
 SLUG = "no-way-out"
@@ -68,7 +68,7 @@ def check(sop, corpus, options):
         if len(trap) == 1:
             message = f"step `{first.id}` only leads back to itself: no end or final hand-off can be reached from it"
         else:
-            names = ", ".join(f"`{s}`" for s in trap)
+            names = name_list(trap)
             message = f"steps {names} lead only to each other: no end or final hand-off can be reached from them"
         yield Finding(first.where, message, first.id, key=True)
 

@@ -44,7 +44,7 @@ steps:
 """
 
 from ..graph import flow, is_cycle, strongly_connected
-from ..problems import WARNING
+from ..problems import WARNING, name_list
 
 ID = "SOP105"
 SLUG = "unbounded-loop"
@@ -67,6 +67,6 @@ def check(sop, corpus, options):
         if len(component) == 1:
             message = f"step `{first.id}` leads back to itself with no `repeat` or `wait` to limit how often"
         else:
-            names = ", ".join(f"`{s}`" for s in component)
+            names = name_list(component)
             message = f"steps {names} loop with no `repeat` or `wait` to limit how often"
         yield Finding(first.where, message, first.id, key=True)
