@@ -33,3 +33,10 @@ def did_you_mean(word: str, candidates) -> str:
     """A ' (did you mean `x`?)' suffix when a candidate is close, else ''."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def name_list(names, limit: int = 10) -> str:
+    """'`a`, `b`, `c`', cut short after `limit` names so a message stays one readable line."""
+    names = list(names)
+    shown = ", ".join(f"`{n}`" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")

@@ -19,11 +19,16 @@ def render(result, strict: bool = False) -> str:
 
 def summary(result, strict: bool = False) -> str:
     errors, warnings = len(result.errors), len(result.warnings)
+    suppressed = f" ({_count(result.suppressed, 'finding')} suppressed)" if result.suppressed else ""
     if not errors and not warnings:
-        return f"{result.files} file{'s' if result.files != 1 else ''} checked, no problems."
-    parts = [f"{errors} error{'s' if errors != 1 else ''}", f"{warnings} warning{'s' if warnings != 1 else ''}"]
+        return f"{_count(result.files, 'file')} checked, no problems{suppressed}."
+    parts = [_count(errors, "error"), _count(warnings, "warning")]
     failing = " (warnings fail with --strict)" if strict and warnings and not errors else ""
-    return f"{result.files} file{'s' if result.files != 1 else ''} checked: {', '.join(parts)}{failing}."
+    return f"{_count(result.files, 'file')} checked: {', '.join(parts)}{failing}{suppressed}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _documents(result) -> dict[str, list[str]]:

@@ -2,8 +2,8 @@
 
 **What it does**: finds a `next`, `goto`, `then`, `back_to`, `start`,
 decision `input` or condition `input` naming a step or input this SOP does
-not have, and a `handoff` naming neither an SOP of the corpus nor a declared
-external procedure.
+not have, a `handoff` naming neither an SOP of the corpus nor a declared
+external procedure, and a `suppress` naming no check rule.
 
 **Why is this bad?** An agent following the flow reaches a link that leads
 nowhere, in the middle of a call.
@@ -58,6 +58,16 @@ def check(sop, corpus, options):
             for where, name in condition_inputs(option.when, option.where + ("when",)):
                 if name not in sop.inputs:
                     yield Finding(where, f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", step.id)
+        yield from unknown_suppressions(step)
+
+
+def unknown_suppressions(step):
+    from . import RULES, Finding, find
+
+    for i, suppression in enumerate(step.suppress):
+        if find(suppression.rule) is None:
+            names = [r.SLUG for r in RULES] + [r.ID for r in RULES]
+            yield Finding(step.where + ("suppress", i, "rule"), f"step `{step.id}` suppresses `{suppression.rule}`, which is not a check rule{did_you_mean(suppression.rule, names)}", step.id)
 
 
 def condition_inputs(condition, where):

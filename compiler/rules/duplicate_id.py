@@ -35,3 +35,6 @@ def check(sop, corpus, options):
         if other is sop:
             first = corpus.sops.get(sop.id) or corpus.procedures.get(sop.id)
             yield Finding(("sop",), f"SOP id `{sop.id}` is already used by {first.path}")
+        elif hasattr(other, "url") and corpus.sops.get(other.id) is sop:
+            # A procedure declared after the SOP has no rules run on it: report it here.
+            yield Finding(("sop",), f"SOP id `{sop.id}` is also declared as an external procedure in {other.path}")

@@ -1,0 +1,170 @@
+"""Graph work shared by the flow rules: reachability, strongly connected
+components and the facts about one SOP's flow that several rules need.
+
+Everything here is iterative (a long SOP cannot hit Python's recursion limit)
+and linear in steps + edges. `flow(sop)` is computed once per SOP and shared by
+every rule that asks for it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+
+# -- generic algorithms --------------------------------------------------------
+
+def reachable(starts, successors: dict) -> set:
+    """Every node reachable from `starts` (themselves included) by following `successors`."""
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        node = queue.popleft()
+        for following in successors.get(node, ()):
+            if following not in seen:
+                seen.add(following)
+                queue.append(following)
+    return seen
+
+
+def reverse(successors: dict) -> dict:
+    """The predecessors of every node: the same graph with its edges turned round."""
+    predecessors: dict = {node: [] for node in successors}
+    for node, targets in successors.items():
+        for target in targets:
+            predecessors.setdefault(target, []).append(node)
+    return predecessors
+
+
+def strongly_connected(nodes, successors: dict) -> list[list]:
+    """Tarjan's strongly connected components of the graph restricted to `nodes`.
+
+    Edges to nodes outside `nodes` are ignored, so a caller can ask about a
+    subgraph without building it. Components come out in reverse topological
+    order (a component before every component that leads to it); the nodes of
+    a component keep the order of `nodes`.
+    """
+    nodes = list(nodes)
+    order = {node: i for i, node in enumerate(nodes)}
+    index: dict = {}
+    low: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    components: list[list] = []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        return node, iter(successors.get(node, ()))
+
+    for root in nodes:
+        if root in index:
+            continue
+        work = [visit(root)]
+        while work:
+            node, pending = work[-1]
+            for target in pending:
+                if target not in order:
+                    continue
+                if target not in index:
+                    work.append(visit(target))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    components.append(_pop_component(node, stack, on_stack, order))
+    return components
+
+
+def _pop_component(root, stack: list, on_stack: set, order: dict) -> list:
+    component = []
+    while True:
+        node = stack.pop()
+        on_stack.discard(node)
+        component.append(node)
+        if node == root:
+            return sorted(component, key=order.__getitem__)
+
+
+def is_cycle(component: list, successors: dict) -> bool:
+    """Whether a strongly connected component holds a cycle (more than one node, or a self-loop)."""
+    return len(component) > 1 or component[0] in successors.get(component[0], ())
+
+
+def memo(owner, key: str, compute):
+    """`compute()` once per owner object (an Sop or a Corpus) and key.
+
+    The model's dataclasses are not hashable, so the cache lives on the object
+    itself and disappears with it.
+    """
+    cache = owner.__dict__.setdefault("_derived", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+# -- one SOP's flow ------------------------------------------------------------
+
+@dataclass
+class Flow:
+    """The facts about an SOP's flow graph that the flow rules share.
+
+    `exits` are the steps where a walk stops, rightly (an end, a final hand-off)
+    or because of a problem another rule reports (a dead end, a link to a step
+    that does not exist). Counting the latter as ways out keeps no-way-out from
+    repeating what dead-end and broken-reference already say.
+    """
+
+    order: list[str]
+    successors: dict[str, list[str]]
+    dead_ends: dict[str, str] = field(default_factory=dict)  # step -> why it is a dead end
+    reachable: set[str] = field(default_factory=set)
+    exits: set[str] = field(default_factory=set)
+    can_finish: set[str] = field(default_factory=set)
+
+    @property
+    def trapped(self) -> list[str]:
+        """Reachable steps from which no exit can be reached, in reading order."""
+        return [s for s in self.order if s in self.reachable and s not in self.can_finish]
+
+
+def flow(sop) -> Flow:
+    return memo(sop, "flow", lambda: _analyse(sop))
+
+
+def _analyse(sop) -> Flow:
+    steps = sop.steps
+    successors = {step_id: _unique(e.target for e in step.edges() if e.target in steps)
+                  for step_id, step in steps.items()}
+    result = Flow(list(steps), successors)
+    for step in steps.values():
+        reason = dead_end_reason(step)
+        if reason:
+            result.dead_ends[step.id] = reason
+        if step.is_terminal or reason or any(e.target not in steps for e in step.edges()):
+            result.exits.add(step.id)
+    if sop.start in steps:
+        result.reachable = reachable([sop.start], successors)
+    result.can_finish = reachable(result.exits, reverse(successors))
+    return result
+
+
+def dead_end_reason(step) -> str | None:
+    """Why a step that is not an end has no way forward, or None if it has one."""
+    if step.is_terminal or step.options or step.handoff:
+        return None
+    if step.repeat and not step.next:
+        return "repeat-exhausted"
+    if not step.next and not step.repeat:
+        return "no-next"
+    return None
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))

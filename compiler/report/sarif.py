@@ -1,0 +1,104 @@
+"""SARIF 2.1.0, the format code-scanning services read (GitHub code scanning
+shows each result as an alert on the line it points at).
+
+Every registered rule is described in `tool.driver.rules` from its
+documentation; problems found before the rules run (YAML, schema) get a short
+descriptor of their own. Paths are relative to the repository root
+(`%SRCROOT%`): the nearest folder above the working folder holding `.git`, or
+the working folder itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import __version__
+from .. import rules as registry
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning"}
+
+
+def render(result, strict: bool = False) -> str:
+    root = source_root()
+    descriptors = rule_descriptors(result.problems)
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    run = {
+        "tool": {"driver": {"name": "sopc", "version": __version__, "semanticVersion": __version__,
+                            "rules": descriptors}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(p, index[p.code], root) for p in result.problems],
+        "invocations": [{"executionSuccessful": True,
+                         "properties": {"files": result.files, "suppressed": result.suppressed}}],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def source_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def rule_descriptors(problems) -> list[dict]:
+    """Every registered rule, then a descriptor for each other code found."""
+    descriptors = [_rule_descriptor(rule) for rule in sorted(registry.RULES, key=lambda r: r.ID)]
+    known = {d["id"] for d in descriptors}
+    for p in problems:
+        if p.code not in known:
+            known.add(p.code)
+            descriptors.append({"id": p.code, "name": p.slug,
+                                "shortDescription": {"text": p.slug.replace("-", " ").capitalize() + "."},
+                                "defaultConfiguration": {"level": "error"}})
+    return descriptors
+
+
+def _rule_descriptor(rule) -> dict:
+    page = registry.markdown(rule)
+    what = " ".join(registry.section(rule, "What it does").split())
+    return {
+        "id": rule.ID,
+        "name": rule.SLUG,
+        "shortDescription": {"text": registry.summary(rule)},
+        "fullDescription": {"text": what[:1].upper() + what[1:]},
+        "help": {"text": page, "markdown": page},
+        "defaultConfiguration": {"level": LEVELS[rule.SEVERITY]},
+        "properties": {"tags": ["sop"], "options": rule.OPTIONS},
+    }
+
+
+def _result(problem, rule_index: int, root: Path) -> dict:
+    return {
+        "ruleId": problem.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS.get(problem.severity, "warning"),
+        "message": {"text": problem.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _artifact(problem.path, root),
+            "region": {"startLine": problem.line, "startColumn": problem.col},
+        }}],
+        "partialFingerprints": {"sopcFinding/v1": _fingerprint(problem)},
+    }
+
+
+def _artifact(path: str, root: Path) -> dict:
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:  # outside the repository: an absolute address, no base
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _fingerprint(problem) -> str:
+    """Stable across edits that move lines: the rule, the SOP, the step and the message."""
+    key = "\0".join([problem.code, problem.sop or problem.path, problem.step or "", problem.message])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,93 @@
+"""## handoff-cycle (SOP110)
+
+**What it does**: finds SOPs that hand off to each other in a cycle (A hands
+off to B, B hands back to A) when no SOP of the cycle can reach an `end`, or
+a hand-off out of the corpus, without handing off to another SOP of the
+corpus again. It is reported on every hand-off step that closes the cycle,
+in each SOP of it. The whole corpus is examined at once, in linear time.
+
+**Why is this bad?** The contact is passed round between procedures forever:
+each one says "follow the other SOP" and none of them finishes the work.
+
+**Example**
+
+```yaml
+# sops/billing-question.yaml
+sop: billing-question
+steps:
+  route:
+    handoff: payment-dispute
+# sops/payment-dispute.yaml
+sop: payment-dispute
+steps:
+  check:
+    handoff: billing-question
+```
+
+**Use instead**
+
+```yaml
+# sops/payment-dispute.yaml
+sop: payment-dispute
+steps:
+  check:
+    ask: Is the payment disputed?
+    options:
+      - {label: "Yes", goto: open_dispute}
+      - {label: "No", goto: back_to_billing}
+  open_dispute:
+    end: escalated
+  back_to_billing:
+    handoff: billing-question
+```
+"""
+
+from ..graph import flow, is_cycle, memo, reachable, strongly_connected
+from ..problems import ERROR, name_list
+
+ID = "SOP110"
+SLUG = "handoff-cycle"
+SEVERITY = ERROR
+OPTIONS: dict = {}
+
+
+def check(sop, corpus, options):
+    from . import Finding
+
+    if corpus.sops.get(sop.id) is not sop:  # a duplicate: duplicate-id reports it
+        return
+    for step_id, cycle in memo(corpus, "handoff-cycles", lambda: closed_cycles(corpus)).get(sop.id, []):
+        step = sop.steps[step_id]
+        names = name_list(cycle)
+        yield Finding(step.where + ("handoff",), f"hand-off to `{step.handoff}` closes a cycle of SOPs ({names}) none of which reaches an end without handing off again", step_id)
+
+
+def closed_cycles(corpus) -> dict[str, list[tuple[str, list[str]]]]:
+    """For each SOP caught in a hand-off cycle with no way out: (hand-off step, SOPs of the cycle)."""
+    handoffs = {sop_id: _reachable_handoffs(sop, corpus) for sop_id, sop in corpus.sops.items()}
+    successors = {sop_id: list(dict.fromkeys(s.handoff for s in steps)) for sop_id, steps in handoffs.items()}
+    found: dict[str, list[tuple[str, list[str]]]] = {}
+    for cycle in strongly_connected(list(corpus.sops), successors):
+        if not is_cycle(cycle, successors) or any(_finishes_alone(corpus.sops[s], corpus) for s in cycle):
+            continue
+        members = set(cycle)
+        for sop_id in cycle:
+            found[sop_id] = [(step.id, cycle) for step in handoffs[sop_id] if step.handoff in members]
+    return found
+
+
+def _reachable_handoffs(sop, corpus) -> list:
+    reached = flow(sop).reachable
+    return [step for step in sop.steps.values() if step.id in reached and step.handoff in corpus.sops]
+
+
+def _finishes_alone(sop, corpus) -> bool:
+    """Whether a walk from the start can finish without handing off to an SOP of the corpus."""
+    if sop.start not in sop.steps:
+        return True  # broken-reference reports it; do not guess
+    graph = flow(sop)
+    # Hand-off steps to corpus SOPs are where the walk leaves this SOP: stop there.
+    passable = {s: ([] if sop.steps[s].handoff in corpus.sops else targets) for s, targets in graph.successors.items()}
+    # Dead ends and broken links count as finishing: their own rules report them.
+    return any(s in graph.exits and sop.steps[s].handoff not in corpus.sops
+               for s in reachable([sop.start], passable))

@@ -1,0 +1,153 @@
+"""## incomplete-decision (SOP107)
+
+**What it does**: for a decision bound to a `yesno` or `choice` input
+(`input:`), finds input values that no option's `value`, `eq` or `in` selects
+when there is no `otherwise` option; and, in any decision, an `eq`, `ne` or
+`in` on a `yesno` or `choice` input with a value the input cannot take (a
+`yesno` input is `true` or `false`; a `choice` input is one of its `values`).
+
+Options whose conditions cannot be worked out from the bound input alone (a
+comparison on another input, a `measure`, `lt`/`gt`) are assumed to cover what
+they may, so no value is reported missing then.
+
+**Why is this bad?** A tool that knows the input decides without asking: with
+a value no option covers, it is stuck mid-flow. A value the input cannot take
+is an option that is never chosen.
+
+**Example**
+
+```yaml
+inputs:
+  contact_reason:
+    type: choice
+    values: [billing, repair, cancellation]
+steps:
+  route:
+    ask: Why is the homeowner calling?
+    input: contact_reason
+    options:
+      - {label: Billing, value: billing, goto: billing}
+      - {label: Repair, value: repairs, goto: repair}   # not a value
+```
+
+**Use instead**
+
+```yaml
+    options:
+      - {label: Billing, value: billing, goto: billing}
+      - {label: Repair, value: repair, goto: repair}
+      - {label: Something else, otherwise: true, goto: triage}
+```
+"""
+
+from ..problems import ERROR
+
+ID = "SOP107"
+SLUG = "incomplete-decision"
+SEVERITY = ERROR
+OPTIONS: dict = {}
+
+_CLOSED_TYPES = ("yesno", "choice")
+
+
+def check(sop, corpus, options):
+    from . import Finding
+
+    for step in sop.steps.values():
+        if not step.options:
+            continue
+        for option in step.options:
+            where = option.where + (("value",) if _wrote_value(sop, option) else ("when",))
+            for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=_wrote_value(sop, option)):
+                allowed = _domain(sop.inputs.get(name))
+                if allowed is not None and not _member(literal, allowed):
+                    yield Finding(at, f"{_show(literal)} is not a value of `{name}`, which takes {_list(allowed)}", step.id)
+        bound = sop.inputs.get(step.input) if step.input else None
+        missing = _uncovered(step, _domain(bound))
+        if missing:
+            yield Finding(step.where + ("options",), f"decision `{step.id}` on `{step.input}` has no option for {_list(missing)} and no `otherwise`", step.id, key=True)
+
+
+def _domain(input_) -> list | None:
+    if input_ is None or input_.type not in _CLOSED_TYPES:
+        return None
+    return [True, False] if input_.type == "yesno" else list(input_.values)
+
+
+def _member(value, allowed) -> bool:
+    # True == 1 in Python; a yesno value is only ever a boolean.
+    return any(type(value) is type(a) and value == a for a in allowed)
+
+
+def _wrote_value(sop, option) -> bool:
+    node = sop.doc.data
+    for part in option.where:
+        node = node[part]
+    return "value" in node
+
+
+def _comparisons(condition, where, bound, wrote_value=False):
+    """(where, literal, input) for every literal compared with an input by eq, ne or in."""
+    if not isinstance(condition, dict):
+        return
+    name = condition.get("input", bound)
+    if name and "measure" not in condition:
+        for op in ("eq", "ne"):
+            if op in condition:
+                yield (where if wrote_value else where + (op,)), condition[op], name
+        for i, literal in enumerate(condition.get("in", [])):
+            yield where + ("in", i), literal, name
+    for key in ("all", "any"):
+        for i, sub in enumerate(condition.get(key, [])):
+            yield from _comparisons(sub, where + (key, i), bound)
+    if "not" in condition:
+        yield from _comparisons(condition["not"], where + ("not",), bound)
+
+
+def _uncovered(step, domain) -> list:
+    """Values of the bound input no option selects; [] when complete or undecidable."""
+    if domain is None or any(o.otherwise for o in step.options):
+        return []
+    covered: set[int] = set()
+    for option in step.options:
+        selected = _selects(option.when, step.input, domain)
+        if selected is None:
+            return []
+        covered |= selected
+    return [v for i, v in enumerate(domain) if i not in covered]
+
+
+def _selects(condition, bound, domain) -> set[int] | None:
+    """Indexes of the domain values for which the condition holds, or None if that
+    depends on more than the bound input."""
+    if not isinstance(condition, dict):
+        return None
+    everything = set(range(len(domain)))
+    if "all" in condition or "any" in condition:
+        parts = [_selects(c, bound, domain) for c in condition.get("all", condition.get("any"))]
+        if any(p is None for p in parts):
+            return None
+        return set.intersection(*parts) if "all" in condition else set.union(*parts)
+    if "not" in condition:
+        inner = _selects(condition["not"], bound, domain)
+        return None if inner is None else everything - inner
+    if condition.get("input", bound) != bound or "measure" in condition:
+        return None
+    if "eq" in condition or "ne" in condition:
+        literal = condition.get("eq", condition.get("ne"))
+        equal = {i for i, v in enumerate(domain) if _member(literal, [v])}
+        return equal if "eq" in condition else everything - equal
+    if "in" in condition:
+        return {i for i, v in enumerate(domain) if _member(v, condition["in"])}
+    return None
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    return f"`{value}`"
+
+
+def _list(values) -> str:
+    shown = [_show(v) for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]

@@ -1,0 +1,69 @@
+"""## unused-input (SOP109)
+
+**What it does**: finds an input declared under `inputs` that nothing uses:
+no `{{ placeholder }}` in a text, no decision's `input`, no condition's
+`input`.
+
+**Why is this bad?** Agents are asked to gather a fact that changes nothing,
+and tools are told to supply it. Often it is a sign of a typo elsewhere, or of
+a script that lost the sentence that used it.
+
+**Example**
+
+```yaml
+inputs:
+  homeowner_name: text
+  job_address: text      # used nowhere
+steps:
+  greet:
+    scripts:
+      - say: Hello {{ homeowner_name }}.
+    end: resolved
+```
+
+**Use instead**
+
+```yaml
+inputs:
+  homeowner_name: text
+steps:
+  greet:
+    scripts:
+      - say: Hello {{ homeowner_name }}.
+    end: resolved
+```
+"""
+
+from ..model import placeholders
+from ..problems import WARNING
+from .broken_reference import condition_inputs
+
+ID = "SOP109"
+SLUG = "unused-input"
+SEVERITY = WARNING
+OPTIONS: dict = {}
+
+
+def check(sop, corpus, options):
+    from . import Finding
+
+    if not sop.inputs:
+        return
+    used = used_inputs(sop)
+    for input_ in sop.inputs.values():
+        if input_.id not in used:
+            yield Finding(input_.where, f"input `{input_.id}` is declared but no text, decision or condition uses it", key=True)
+
+
+def used_inputs(sop) -> set[str]:
+    used: set[str] = set()
+    for _where, text, is_template in sop.texts():
+        # Titles and labels are shown as written, so a placeholder there uses nothing.
+        if is_template and "{{" in text:
+            used.update(placeholders(text))
+    for step in sop.steps.values():
+        if step.input:
+            used.add(step.input)
+        for option in step.options:
+            used.update(name for _where, name in condition_inputs(option.when, ()))
+    return used
