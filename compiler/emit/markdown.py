@@ -275,9 +275,9 @@ def handoff_text(step: Step, sop: Sop, corpus: Corpus) -> str:
     if procedure and procedure.summary:
         line += f" — {sanitize.inline(procedure.summary)}"
     if step.then:
-        line += f"\n\nThen come back to {step_link(sop, step.then)}."
+        line += f"<br>\nThen come back to {step_link(sop, step.then)}."
     else:
-        line += "\n\nThe procedure ends with the hand-off."
+        line += "<br>\nThis procedure ends with the hand-off."
     return line + "\n{: .sopc-handoff }"
 
 
