@@ -224,6 +224,7 @@ def _mkdocs_build(config_path: Path, into: Path, docs_dir, corpus: Corpus, cache
 
     overrides = {"site_dir": str(into)}
     if docs_dir:
+        Path(docs_dir).mkdir(parents=True, exist_ok=True)
         overrides["docs_dir"] = str(Path(docs_dir).resolve())
     _quiet_mkdocs()
     try:
