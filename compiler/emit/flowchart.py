@@ -81,7 +81,8 @@ def page_url(target: str, corpus: Corpus, directory_urls: bool = True) -> str | 
         return None
     if procedure.url:
         return procedure.url
-    return f"../procedures/#{target}" if directory_urls else f"procedures.html#{target}"
+    # The procedures page is at the site's root, one level above the SOP pages.
+    return f"../../procedures/#{target}" if directory_urls else f"../procedures.html#{target}"
 
 
 def to_dot(sop: Sop, corpus: Corpus, directory_urls: bool = True) -> str:

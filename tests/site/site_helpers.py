@@ -110,3 +110,16 @@ SAMPLE = {
             summary: Handled by the back office.
         """,
 }
+
+
+def run_cli(*args, cwd=None):
+    """This checkout's `sopc`, as tests/conftest.py runs it (for module-scoped fixtures)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    return subprocess.run([sys.executable, "-m", "compiler", *map(str, args)], cwd=cwd or repo,
+                          capture_output=True, text=True, env=env, timeout=600)

@@ -41,6 +41,9 @@ def test_hand_off_leads_to_the_other_page_and_comes_back(corpus_of):
     assert '"loan_answer" -> "_to_loan-servicing"' in dot and '"loan_answer" -> "done"' in dot
     plain_urls = flowchart.to_dot(corpus.sops["billing-question"], corpus, directory_urls=False)
     assert 'URL="loan-servicing.html"' in plain_urls
+    procedures = {"procedures.yaml": SAMPLE["procedures.yaml"], "x.yaml": "sop: x\ntitle: X\nsteps: {a: {handoff: back-office}}\n"}
+    corpus_b = corpus_of(procedures)
+    assert 'URL="../../procedures/#back-office"' in node_attrs(flowchart.to_dot(corpus_b.sops["x"], corpus_b))["_to_back-office"]
     external = flowchart.to_dot(corpus.sops["loan-servicing"], corpus)
     assert 'URL="https://wiki.example.com/escalating"' in node_attrs(external)["_to_escalating-complaints"]
 
