@@ -27,7 +27,7 @@ from ..model import Corpus, Sop, Step
 WRAP = 24
 MAX_LABEL = 90
 PROGRESS_ABOVE = 20
-CACHE_VERSION = "1"  # bump when the DOT-to-SVG post-processing changes
+CACHE_VERSION = "2"  # bump when the DOT-to-SVG post-processing changes
 
 SHAPES = {
     "action": 'shape=box, style="rounded,filled"',
@@ -276,7 +276,7 @@ def clean_svg(svg: str) -> str:
         root.attrib.pop(name, None)
     root.set("class", "sopc-flowchart-svg")
     if width.endswith("pt"):
-        root.set("style", f"max-width: {width}")
+        root.set("style", f"width: {width}; max-width: 100%")
     root.set("aria-label", "Flowchart")
     text = ET.tostring(root, encoding="unicode")
     # Blank lines would end the raw HTML block in Markdown.

@@ -92,18 +92,16 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None) -> str:
 def metadata(sop: Sop) -> str:
     rows = []
     if sop.owner:
-        rows.append(("Owner", sanitize.cell(sop.owner)))
+        rows.append(("Owner", sanitize.inline(sop.owner)))
     if sop.revision:
-        rows.append(("Revision", sanitize.cell(sop.revision)))
-    rows.append(("Last reviewed", sanitize.cell(sop.reviewed) if sop.reviewed else "not recorded"))
+        rows.append(("Revision", sanitize.inline(sop.revision)))
+    rows.append(("Last reviewed", sanitize.inline(sop.reviewed) if sop.reviewed else "not recorded"))
     if sop.channels:
         rows.append(("Channels", ", ".join(CHANNEL_WORDS.get(c, c) for c in sop.channels)))
     if sop.tags:
         rows.append(("Tags", " ".join(f"[{sanitize.inline(tag)}](../tags.md#{tag_anchor(tag)})" for tag in sop.tags)))
-    header = "| " + " | ".join(name for name, _ in rows) + " |"
-    rule = "|" + "|".join("---" for _ in rows) + "|"
-    values = "| " + " | ".join(value for _, value in rows) + " |"
-    return f'<div class="sopc-meta" markdown>\n\n{header}\n{rule}\n{values}\n\n</div>'
+    items = "\n".join(f"- **{name}** {value}" for name, value in rows)
+    return f'<div class="sopc-meta" markdown>\n\n{items}\n\n</div>'
 
 
 def gaps_admonition(gaps: list[str]) -> str:
@@ -139,7 +137,7 @@ def input_type(item: Input) -> str:
 def flowchart_figure(svg: str) -> str:
     legend = "".join(f'<span class="sopc-legend-item sopc-legend-{kind}">{word}</span>' for kind, word in LEGEND)
     return (f'<figure class="sopc-flowchart" data-search-exclude>\n{svg}\n'
-            f'<figcaption>Click a box to jump to its step. {legend}</figcaption>\n</figure>')
+            f'<figcaption>Click a box to go to its step. {legend}</figcaption>\n</figure>')
 
 
 # -- steps --------------------------------------------------------------------
@@ -344,7 +342,7 @@ def by_tag(corpus: Corpus) -> dict[str, list[Sop]]:
 def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
     count = len(corpus.sops)
     parts = [f"# {sanitize.inline(site_name)}",
-             f"{count} procedure{'s' if count != 1 else ''} for homeowner support. "
+             f"{count} procedure{'s' if count != 1 else ''}. "
              "Search with the box at the top (or press <kbd>/</kbd>), or pick a procedure below. "
              "Each page has a flowchart: click a box to jump to that step.\n{: .sopc-lead }"]
     if not corpus.sops:

@@ -128,6 +128,7 @@ def browser():
 def open_page(browser):
     """Open pages in a fresh context; at the end, no page may have logged an error."""
     errors: list[str] = []
+    outside: list[str] = []
     contexts = []
 
     def _open(url, viewport="desktop", scheme="light"):
@@ -136,6 +137,9 @@ def open_page(browser):
         page = context.new_page()
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        site = url.split("/", 3)[:3]
+        page.on("request", lambda request: None if request.url.split("/", 3)[:3] == site
+                or request.url.startswith(("data:", "blob:")) else outside.append(request.url))
         page.goto(url)
         page.wait_for_load_state("networkidle")
         return page
@@ -144,6 +148,7 @@ def open_page(browser):
     for context in contexts:
         context.close()
     assert errors == []
+    assert outside == []  # the site works offline: no fonts, scripts or images from elsewhere
 
 
 def distinctive_phrase():
