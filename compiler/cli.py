@@ -66,5 +66,9 @@ def build(sources, site_dir, config_file, docs_dir):
     except SiteError as exc:
         click.echo(f"sopc build: {exc}", err=True)
         sys.exit(1)
+    if outcome.result.problems:  # warnings only: they do not stop the build
+        from .report import REPORTERS
+
+        click.echo(REPORTERS["text"].render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
     click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir}{drawn}.")
