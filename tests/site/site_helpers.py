@@ -1,6 +1,5 @@
 """Helpers shared by the site tests."""
 
-import textwrap
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
