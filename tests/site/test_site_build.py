@@ -7,7 +7,6 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-
 from compiler.check import check_paths
 from compiler.emit import site
 from compiler.emit.markdown import Placeholders
