@@ -64,7 +64,8 @@ class Placeholders:
 
 # -- SOP page -----------------------------------------------------------------
 
-def sop_page(sop: Sop, corpus: Corpus, svg: str | None) -> str:
+def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None = None) -> str:
+    """The SOP's page; pass `corpus.referrers()` when rendering many pages."""
     fill = Placeholders(sop)
     parts = [f"# {sanitize.inline(sop.title)}"]
     if sop.summary:
@@ -82,9 +83,9 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None) -> str:
         parts.append("## Flowchart {#_flowchart}\n\n" + flowchart_figure(svg))
     for number, step in enumerate(sop.steps.values(), 1):
         parts.append(step_section(step, number, sop, corpus, fill))
-    referrers = corpus.referrers().get(sop.id)
-    if referrers:
-        parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referrers, from_dir=SOP_DIR))
+    referring = (corpus.referrers() if referrers is None else referrers).get(sop.id)
+    if referring:
+        parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
     parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
     return "\n\n".join(parts) + "\n"
 

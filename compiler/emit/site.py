@@ -71,7 +71,8 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True,
         svgs, stats = render_all(graphs, Path(cache_dir), progress=progress)
     except FlowchartError as exc:
         raise SiteError(str(exc)) from exc
-    files = {markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id))
+    referrers = corpus.referrers()
+    files = {markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id), referrers)
              for sop_id, sop in corpus.sops.items()}
     files["index.md"] = markdown.home_page(corpus, site_name)
     files["tags.md"] = markdown.tags_page(corpus)
