@@ -59,6 +59,11 @@ def test_build_publishes_every_sop_with_flowchart_and_searchable_scripts(tmp_pat
     assert openings
     for _sop, words in openings:
         assert words.replace("&", "&amp;") in searchable or words in searchable
+    values = [value for sop in corpus.sops.values() for step in sop.steps.values() for record in step.records
+              for value in record.fields.values() if isinstance(value, str) and "{{" not in value]
+    assert values
+    for value in values:
+        assert " ".join(value.split()) in searchable
     assert not list(tmp_path.glob(".site-tmp-*")) and not list(tmp_path.glob(".site-old-*"))
 
 
