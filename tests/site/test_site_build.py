@@ -50,10 +50,10 @@ def test_build_publishes_every_sop_with_flowchart_and_searchable_scripts(tmp_pat
     assert done.returncode == 0, done.stderr
     corpus = check_paths([REPO / "sops"]).corpus
     for sop in corpus.sops.values():
-        html = (tmp_path / "site" / "sops" / sop.id / "index.html").read_text(encoding="utf-8")
-        assert "<svg" in html and f'xlink:href="#{sop.start}"' in html
+        page = (tmp_path / "site" / "sops" / sop.id / "index.html").read_text(encoding="utf-8")
+        assert "<svg" in page and f'xlink:href="#{sop.start}"' in page
         for step_id in sop.steps:
-            assert f'id="{step_id}"' in html
+            assert f'id="{step_id}"' in page
     index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     searchable = html.unescape(" ".join(" ".join(doc["text"].split()) for doc in index["docs"]))
     openings = list(script_openings(REPO / "sops"))
