@@ -46,3 +46,38 @@ def check(paths, fmt, strict, config_path):
     result = check_paths(paths or [DEFAULT_SOURCES], config)
     click.echo(REPORTERS[fmt].render(result, config.strict), nl=False)
     sys.exit(1 if result.failed(config.strict) else 0)
+
+
+@main.command()
+@click.option("--sources", "sources", multiple=True, type=click.Path(exists=True), show_default="sops",
+              help="SOP files or folders to compile (repeatable).")
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Where to put the built site; replaced only once the new one is complete.")
+@click.option("--config-file", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
+              help="The MkDocs configuration.")
+@click.option("--docs-dir", default=None, type=click.Path(file_okay=False),
+              help="Where to write the generated pages (default: the configuration's docs_dir).")
+def build(sources, site_dir, config_file, docs_dir):
+    """Check the SOPs, then build the agents' site.
+
+    Refuses to publish when `sopc check` finds errors (printed as by `sopc
+    check`, exit 1). Otherwise compiles every SOP into a page with its
+    flowchart, runs MkDocs and swaps the new site into place.
+    """
+    from .emit.site import CheckFailed, SiteError, build_site
+
+    try:
+        outcome = build_site(list(sources) or [DEFAULT_SOURCES], site_dir, config_file, docs_dir)
+    except CheckFailed as exc:
+        click.echo(str(exc), nl=False)
+        click.echo("sopc build: not published; fix the errors above.", err=True)
+        sys.exit(1)
+    except SiteError as exc:
+        click.echo(f"sopc build: {exc}", err=True)
+        sys.exit(1)
+    if outcome.result.problems:  # warnings only: they do not stop the build
+        from .report import REPORTERS
+
+        click.echo(REPORTERS["text"].render(outcome.result), nl=False, err=True)
+    drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
+    click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir}{drawn}.")

@@ -1,0 +1,283 @@
+"""Flowcharts: an SOP as a Graphviz graph (DOT), rendered to SVG by `dot`.
+
+Every step is a node linking to its anchor on the page; hand-offs also get a
+node for the SOP or procedure they lead to, linking there. Renders are cached
+by the hash of their DOT source, so an unchanged graph is never re-rendered,
+and run in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..model import Corpus, Sop, Step
+
+WRAP = 24
+MAX_LABEL = 90
+PROGRESS_ABOVE = 20
+CACHE_VERSION = "2"  # bump when the DOT-to-SVG post-processing changes
+
+SHAPES = {
+    "action": 'shape=box, style="rounded,filled"',
+    "decision": 'shape=diamond, style="filled", margin="0.02,0.02"',
+    "wait": 'shape=box, style="dashed,filled"',
+    "repeat": 'shape=hexagon, style="filled"',
+    "end": 'shape=box, style="rounded,filled,bold", peripheries=2',
+    "handoff": 'shape=cds, style="filled"',
+    "target": 'shape=tab, style="filled"',
+    "start": 'shape=circle, style="filled", width=0.25, fixedsize=true, label=""',
+}
+# Neutral light fills for the standalone SVG; the site's CSS recolours by class
+# for light and dark mode.
+FILLS = {
+    "action": "#e8f0fe", "decision": "#fff4d6", "wait": "#f1ecfb", "repeat": "#e6f6ef",
+    "end": "#eceff1", "handoff": "#fde8e4", "target": "#ffffff", "start": "#607d8b",
+}
+END_WORDS = {
+    "resolved": "Resolved", "transferred": "Transferred", "escalated": "Escalated",
+    "referred": "Referred", "pending": "Pending", "closed-no-contact": "Closed, no contact",
+}
+
+
+class FlowchartError(Exception):
+    """Graphviz is missing or failed; the message says what to do."""
+
+
+# -- DOT ----------------------------------------------------------------------
+
+def dot_string(text: str) -> str:
+    """A DOT double-quoted string showing `text` literally."""
+    text = str(text).replace("&", "&amp;")  # Graphviz decodes HTML entities in labels
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
+
+
+def label(text: str, width: int = WRAP) -> str:
+    """A DOT label: shortened, wrapped onto centred lines, escaped."""
+    flat = " ".join(str(text).split())
+    if len(flat) > MAX_LABEL:
+        flat = flat[:MAX_LABEL - 1].rstrip() + "…"
+    lines = textwrap.wrap(flat, width, break_long_words=True) or [""]
+    return "\\n".join(dot_string(line)[1:-1] for line in lines).join('""')
+
+
+def page_url(target: str, corpus: Corpus, directory_urls: bool = True) -> str | None:
+    """Where a hand-off target lives, relative to an SOP page."""
+    if target in corpus.sops:
+        return f"../{target}/" if directory_urls else f"{target}.html"
+    procedure = corpus.procedures.get(target)
+    if procedure is None:
+        return None
+    if procedure.url:
+        return procedure.url
+    # The procedures page is at the site's root, one level above the SOP pages.
+    return f"../../procedures/#{target}" if directory_urls else f"../procedures.html#{target}"
+
+
+def to_dot(sop: Sop, corpus: Corpus, directory_urls: bool = True) -> str:
+    """The SOP's flowchart as DOT source."""
+    out = [
+        f"digraph {dot_string(sop.id)} {{",
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.3, ranksep=0.4, '
+        'fontname="Helvetica,Arial,sans-serif", class="sopc-graph"];',
+        '  node [fontname="Helvetica,Arial,sans-serif", fontsize=11, color="#546e7a", '
+        'fontcolor="#1f2933", penwidth=1.2, margin="0.15,0.06"];',
+        '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=10, color="#78909c", '
+        'fontcolor="#37474f", arrowsize=0.7];',
+        f'  "_start" [{SHAPES["start"]}, fillcolor="{FILLS["start"]}", class="sopc-start", tooltip="Start"];',
+    ]
+    if sop.start in sop.steps:
+        out.append(f'  "_start" -> {dot_string(sop.start)};')
+    targets: dict[str, None] = {}
+    for step in sop.steps.values():
+        out.append("  " + _node(step))
+        out.extend("  " + line for line in _edges(step, sop))
+        if step.handoff:
+            targets[step.handoff] = None
+    for target in targets:
+        out.append("  " + _target_node(target, corpus, directory_urls))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def node_text(step: Step) -> str:
+    if step.kind == "end":
+        return f"{step.title}\n(end: {END_WORDS.get(step.end, step.end)})"
+    if step.kind == "wait" and step.wait.duration:
+        return f"{step.title}\n(wait {step.wait.duration.text})"
+    if step.kind == "repeat":
+        return f"{step.title}\n(up to {step.repeat.max_attempts} attempts)"
+    return step.title
+
+
+def _node(step: Step) -> str:
+    text = node_text(step)
+    lines = [label(part) for part in text.split("\n")]
+    joined = "\\n".join(part[1:-1] for part in lines)
+    kind = step.kind
+    return (f'{dot_string(step.id)} [{SHAPES[kind]}, fillcolor="{FILLS[kind]}", label="{joined}", '
+            f'URL={dot_string("#" + step.id)}, tooltip={dot_string(step.title)}, '
+            f'class="sopc-node sopc-{kind}"];')
+
+
+def _edges(step: Step, sop: Sop) -> list[str]:
+    lines = []
+    for edge in step.edges():
+        if edge.target not in sop.steps:
+            continue
+        attrs = [f'class="sopc-edge sopc-edge-{edge.kind}"']
+        if edge.label:
+            attrs.append(f"label={label(edge.label, 18)}")
+        if edge.kind == "repeat":
+            attrs.append('style="dashed", constraint=false')
+        if edge.kind == "return":
+            attrs.append('style="dashed"')
+        lines.append(f"{dot_string(edge.source)} -> {dot_string(edge.target)} [{', '.join(attrs)}];")
+    if step.handoff:
+        lines.append(f'{dot_string(step.id)} -> {dot_string("_to_" + step.handoff)} '
+                     '[style="dashed", arrowhead="vee", class="sopc-edge sopc-edge-handoff"];')
+    return lines
+
+
+def _target_node(target: str, corpus: Corpus, directory_urls: bool) -> str:
+    item = corpus.sops.get(target) or corpus.procedures.get(target)
+    title = item.title if item else target
+    url = page_url(target, corpus, directory_urls)
+    link = f", URL={dot_string(url)}" if url else ""
+    return (f'{dot_string("_to_" + target)} [{SHAPES["target"]}, fillcolor="{FILLS["target"]}", '
+            f'label={label(title)}{link}, tooltip={dot_string("Go to " + title)}, '
+            f'class="sopc-node sopc-target"];')
+
+
+# -- rendering ----------------------------------------------------------------
+
+@dataclass
+class RenderStats:
+    rendered: int = 0
+    cached: int = 0
+    rendered_keys: list[str] = field(default_factory=list)
+
+
+def dot_executable() -> str:
+    found = shutil.which("dot")
+    if not found:
+        raise FlowchartError(
+            "Graphviz `dot` was not found on PATH; it draws the flowcharts. "
+            "Install it with `apt-get install graphviz` (or run `bash scripts/setup.sh`).")
+    return found
+
+
+def cache_key(dot: str) -> str:
+    return hashlib.sha256(f"{CACHE_VERSION}\n{dot}".encode("utf-8")).hexdigest()
+
+
+def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -> tuple[dict[str, str], RenderStats]:
+    """SVG for every named DOT source, from the cache or rendered in parallel."""
+    cache_dir = Path(cache_dir) / "flowcharts"
+    stats = RenderStats()
+    svgs: dict[str, str] = {}
+    todo: dict[str, str] = {}
+    for name, dot in graphs.items():
+        cached = cache_dir / f"{cache_key(dot)}.svg"
+        if cached.is_file():
+            svgs[name] = cached.read_text(encoding="utf-8")
+            stats.cached += 1
+        else:
+            todo[name] = dot
+    if todo:
+        executable = dot_executable()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for name, svg in _render_parallel(todo, executable, progress and len(todo) > PROGRESS_ABOVE):
+            key = cache_key(todo[name])
+            _write_atomic(cache_dir / f"{key}.svg", svg)
+            svgs[name] = svg
+            stats.rendered += 1
+            stats.rendered_keys.append(name)
+    return svgs, stats
+
+
+def _render_parallel(todo: dict[str, str], executable: str, show_progress: bool):
+    workers = max(1, min(8, os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {name: pool.submit(render_svg, dot, executable) for name, dot in todo.items()}
+        if show_progress:
+            with click.progressbar(futures.items(), label="Drawing flowcharts", file=sys.stderr) as bar:
+                for name, future in bar:
+                    yield name, future.result()
+        else:
+            for name, future in futures.items():
+                yield name, future.result()
+
+
+def render_svg(dot: str, executable: str | None = None) -> str:
+    """Run `dot -Tsvg` and return the cleaned SVG."""
+    executable = executable or dot_executable()
+    try:
+        done = subprocess.run([executable, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise FlowchartError(f"Graphviz `dot` could not draw a flowchart: {exc}") from exc
+    if done.returncode != 0:
+        raise FlowchartError("Graphviz `dot` failed: " + done.stderr.decode("utf-8", "replace").strip())
+    return clean_svg(done.stdout.decode("utf-8"))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# -- SVG post-processing ----------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+ALLOWED_ELEMENTS = {"svg", "g", "a", "title", "polygon", "polyline", "path", "ellipse", "text", "defs"}
+
+
+def clean_svg(svg: str) -> str:
+    """Graphviz's SVG ready to inline: no prolog, no ids, responsive size.
+
+    Also checks what it inlines: only drawing elements, no event handlers and
+    only safe links, whatever went into the graph.
+    """
+    from .sanitize import is_safe_url
+
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
+    width = root.get("width", "")
+    # Graphviz titles name nodes by id; the links carry readable tooltips.
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag == f"{{{SVG_NS}}}title":
+                parent.remove(child)
+    for element in root.iter():
+        tag = element.tag.split("}")[-1]
+        if tag not in ALLOWED_ELEMENTS:
+            raise FlowchartError(f"unexpected <{tag}> in Graphviz output")
+        for name in list(element.attrib):
+            local = name.split("}")[-1]
+            if local == "id" or local.startswith("on"):
+                del element.attrib[name]
+            elif local == "href" and not is_safe_url(element.get(name)):
+                del element.attrib[name]
+    for name in ("width", "height"):
+        root.attrib.pop(name, None)
+    root.set("class", "sopc-flowchart-svg")
+    if width.endswith("pt"):
+        root.set("style", f"width: {width}; max-width: 100%")
+    root.set("aria-label", "Flowchart")
+    text = ET.tostring(root, encoding="unicode")
+    # Blank lines would end the raw HTML block in Markdown.
+    return "\n".join(line for line in text.splitlines() if line.strip())

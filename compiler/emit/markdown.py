@@ -1,0 +1,418 @@
+"""Pages as plain Markdown: one per SOP, the procedures, the home page, the
+tags index and the rule reference.
+
+Everything an author wrote goes through `sanitize` first; everything else
+here is our own text and markup. The Markdown relies only on common
+extensions (tables, admonition, attr_list, md_in_html, superfences).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from ..model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
+from . import sanitize
+from .flowchart import END_WORDS
+
+SOP_DIR = "sops"
+KIND_WORDS = {
+    "action": "Action", "decision": "Decision", "wait": "Wait", "repeat": "Repeat",
+    "end": "End", "handoff": "Hand-off",
+}
+SCRIPT_WORDS = {"say": "Say", "send": "Send", "voicemail": "Leave as voicemail"}
+ACTION_WORDS = {
+    "create": "Create in", "update": "Update in", "comment": "Comment in", "close": "Close in",
+    "assign": "Assign in", "link": "Link in",
+}
+CHANNEL_WORDS = {"phone": "Phone", "chat": "Chat", "email": "Email", "voicemail": "Voicemail"}
+OPERATORS = {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of"}
+LEGEND = [("action", "Action"), ("decision", "Decision"), ("wait", "Wait"), ("repeat", "Repeat"),
+          ("end", "End"), ("handoff", "Hand-off"), ("target", "Other procedure")]
+
+
+def sop_page_path(sop_id: str) -> str:
+    return f"{SOP_DIR}/{sop_id}.md"
+
+
+def tag_anchor(tag: str) -> str:
+    return "tag-" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in text.split("\n"))
+
+
+class Placeholders:
+    """Renders `{{ input }}` as the input's label, marked as something to fill in."""
+
+    def __init__(self, sop: Sop):
+        self.sop = sop
+
+    def label(self, name: str) -> str:
+        found = self.sop.inputs.get(name)
+        return found.label if found else humanize(name)
+
+    def text(self, template: str) -> str:
+        """For code blocks: `[Label]` as plain text."""
+        return sanitize._PLACEHOLDER.sub(lambda m: f"[{' '.join(self.label(m.group(1)).split())}]", template)
+
+    def html(self, name: str) -> str:
+        """For prose and tables: a marked chip."""
+        return f'<span class="sopc-placeholder">&#91;{sanitize.plain(self.label(name))}&#93;</span>'
+
+
+# -- SOP page -----------------------------------------------------------------
+
+def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None = None) -> str:
+    """The SOP's page; pass `corpus.referrers()` when rendering many pages."""
+    fill = Placeholders(sop)
+    parts = [f"# {sanitize.inline(sop.title)}"]
+    if sop.summary:
+        parts.append(f"{sanitize.inline(sop.summary)}\n{{: .sopc-summary }}")
+    parts.append(metadata(sop))
+    if sop.gaps:
+        parts.append(gaps_admonition(sop.gaps))
+    if sop.purpose:
+        parts.append("## Purpose {#_purpose}\n\n" + sanitize.markdown(sop.purpose))
+    if sop.links:
+        parts.append("## Related articles {#_links}\n\n" + "\n".join(_link_item(link) for link in sop.links))
+    if sop.inputs:
+        parts.append("## Inputs to gather {#_inputs}\n\n" + inputs_table(sop.inputs.values()))
+    if svg:
+        parts.append("## Flowchart {#_flowchart}\n\n" + flowchart_figure(svg))
+    for number, step in enumerate(sop.steps.values(), 1):
+        parts.append(step_section(step, number, sop, corpus, fill))
+    referring = (corpus.referrers() if referrers is None else referrers).get(sop.id)
+    if referring:
+        parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
+    parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
+    return "\n\n".join(parts) + "\n"
+
+
+def metadata(sop: Sop) -> str:
+    rows = []
+    if sop.owner:
+        rows.append(("Owner", sanitize.inline(sop.owner)))
+    if sop.revision:
+        rows.append(("Revision", sanitize.inline(sop.revision)))
+    rows.append(("Last reviewed", sanitize.inline(sop.reviewed) if sop.reviewed else "not recorded"))
+    if sop.channels:
+        rows.append(("Channels", ", ".join(CHANNEL_WORDS.get(c, c) for c in sop.channels)))
+    if sop.tags:
+        rows.append(("Tags", " ".join(f"[{sanitize.inline(tag)}](../tags.md#{tag_anchor(tag)})" for tag in sop.tags)))
+    items = "\n".join(f"- **{name}** {value}" for name, value in rows)
+    return f'<div class="sopc-meta" markdown>\n\n{items}\n\n</div>'
+
+
+def gaps_admonition(gaps: list[str]) -> str:
+    body = "\n".join("- " + sanitize.inline(gap) for gap in gaps)
+    return f'!!! warning sopc-gap "Missing from the source"\n\n{indent(body)}'
+
+
+def _link_item(link) -> str:
+    title = sanitize.inline(link.title)
+    if sanitize.is_safe_url(link.url) and re.match(r"^(https?:|mailto:)", link.url):
+        return f"- [{title}](<{link.url}>)"
+    return f"- {title}"
+
+
+def inputs_table(inputs) -> str:
+    lines = ["| Input | Type | Source | Required | Where to find it |", "|---|---|---|---|---|"]
+    for item in inputs:
+        lines.append("| " + " | ".join([
+            f"**{sanitize.cell(item.label)}**", input_type(item),
+            sanitize.cell(item.source) if item.source else "—",
+            "yes" if item.required else "no",
+            sanitize.cell(item.help) if item.help else "",
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def input_type(item: Input) -> str:
+    if item.type == "choice":
+        return "one of: " + ", ".join(sanitize.cell(value) for value in item.values)
+    return {"yesno": "yes / no"}.get(item.type, item.type)
+
+
+def flowchart_figure(svg: str) -> str:
+    legend = "".join(f'<span class="sopc-legend-item sopc-legend-{kind}">{word}</span>' for kind, word in LEGEND)
+    return (f'<figure class="sopc-flowchart" data-search-exclude>\n{svg}\n'
+            f'<figcaption>Click a box to go to its step. {legend}</figcaption>\n</figure>')
+
+
+# -- steps --------------------------------------------------------------------
+
+def step_section(step: Step, number: int, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
+    parts = [f"## {number}. {sanitize.inline(step.title)} {{#{step.id} .sopc-step .sopc-step-{step.kind}}}",
+             f'<span class="sopc-kind sopc-kind-{step.kind}">{KIND_WORDS[step.kind]}</span>']
+    if step.do:
+        parts.append(sanitize.markdown(step.do, fill.html))
+    parts.extend(callout(kind, text, fill) for kind, text in ((c.kind, c.text) for c in step.callouts))
+    if step.gaps:
+        parts.append(gaps_admonition(step.gaps))
+    if step.wait:
+        parts.append(wait_text(step))
+    parts.extend(script_block(script, fill) for script in step.scripts)
+    parts.extend(record_block(record, fill) for record in step.records)
+    parts.append(way_on(step, sop, corpus, fill))
+    return "\n\n".join(part for part in parts if part)
+
+
+def callout(kind: str, text: str, fill: Placeholders) -> str:
+    return f"!!! {kind}\n\n{indent(sanitize.markdown(text, fill.html))}"
+
+
+def wait_text(step: Step) -> str:
+    wait = step.wait
+    pieces = []
+    if wait.duration:
+        pieces.append(f"for {wait.duration.text}" if not wait.until else f"at most {wait.duration.text}")
+    if wait.until:
+        pieces.append("until " + sanitize.inline(wait.until))
+    return f"**Wait** {', '.join(pieces)}, then go on.\n{{: .sopc-wait }}"
+
+
+def script_block(script: Script, fill: Placeholders) -> str:
+    title = SCRIPT_WORDS[script.mode] + (f": {sanitize.inline(script.title)}" if script.title else "")
+    text = fill.text(script.text).rstrip("\n")
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    body = f"{fence}text\n{text}\n{fence}"
+    return f'!!! sopc-script sopc-{script.mode} "{_admonition_title(title)}"\n\n{indent(body)}'
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def _admonition_title(text: str) -> str:
+    return text.replace('"', "&quot;")
+
+
+def record_block(record: Record, fill: Placeholders) -> str:
+    heading = f"{ACTION_WORDS.get(record.action, record.action)} {sanitize.inline(record.system)}"
+    if record.title:
+        heading += f": {sanitize.inline(record.title)}"
+    if not record.fields:
+        return f'!!! sopc-record "{_admonition_title(heading)}"'
+    lines = ["| Field | Value |", "|---|---|"]
+    for name, value in record.fields.items():
+        values = value if isinstance(value, list) else [value]
+        shown = "<br>".join(sanitize.cell(v, fill.html) for v in values) if values else " "
+        lines.append(f"| {sanitize.cell(name)} | {shown} |")
+    return f'!!! sopc-record "{_admonition_title(heading)}"\n\n{indent(chr(10).join(lines))}'
+
+
+def step_link(sop: Sop, step_id: str | None) -> str:
+    target = sop.steps.get(step_id or "")
+    if target is None:
+        return f"`{sanitize.entities(step_id or '')}`"
+    return f"[{sanitize.inline(target.title)}](#{step_id})"
+
+
+def way_on(step: Step, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
+    if step.options:
+        return decision_text(step, sop, fill)
+    if step.end:
+        return f"**End:** {END_WORDS.get(step.end, step.end)}\n{{: .sopc-outcome .sopc-outcome-{step.end} }}"
+    if step.handoff:
+        return handoff_text(step, sop, corpus)
+    if step.repeat:
+        return repeat_text(step, sop)
+    if step.next:
+        return f"**Next:** {step_link(sop, step.next)}\n{{: .sopc-next }}"
+    return ""
+
+
+def decision_text(step: Step, sop: Sop, fill: Placeholders) -> str:
+    lines = [f"**Ask:** {sanitize.markdown(' '.join(step.ask.split()), fill.html)}\n{{: .sopc-ask }}", ""]
+    for option in step.options:
+        condition = option_condition(option, step, sop)
+        lines.append(f"- **{sanitize.inline(option.label)}** → {step_link(sop, option.goto)}{condition}")
+    return "\n".join(lines)
+
+
+def option_condition(option: Option, step: Step, sop: Sop) -> str:
+    if option.otherwise:
+        return " <small class=\"sopc-when\">(otherwise)</small>"
+    if option.when is None:
+        return ""
+    words = describe_condition(option.when, step.input, sop)
+    return f' <small class="sopc-when">(when {words})</small>' if words else ""
+
+
+def describe_condition(condition, default_input: str | None, sop: Sop) -> str:
+    """A condition in words, e.g. `Account status is active`."""
+    if not isinstance(condition, dict):
+        return ""
+    for key, joiner in (("all", " and "), ("any", " or ")):
+        if key in condition:
+            return "(" + joiner.join(describe_condition(c, default_input, sop) for c in condition[key]) + ")"
+    if "not" in condition:
+        return "not " + describe_condition(condition["not"], default_input, sop)
+    name = condition.get("input", default_input) or "the answer"
+    subject = sanitize.plain(sop.inputs[name].label if name in sop.inputs else humanize(name))
+    if condition.get("measure"):
+        subject = ("business days since " if condition["measure"] == "business_days_since" else "days since ") + subject
+    for operator, word in OPERATORS.items():
+        if operator in condition:
+            value = condition[operator]
+            shown = ", ".join(map(_literal, value)) if isinstance(value, list) else _literal(value)
+            return f"{subject} {word} {shown}"
+    return subject
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return sanitize.plain(str(value))
+
+
+def handoff_text(step: Step, sop: Sop, corpus: Corpus) -> str:
+    line = f"**Hand off to:** {handoff_link(step.handoff, corpus)}"
+    procedure = corpus.procedures.get(step.handoff)
+    if procedure and procedure.summary:
+        line += f" — {sanitize.inline(procedure.summary)}"
+    if step.then:
+        line += f"<br>\nThen come back to {step_link(sop, step.then)}."
+    else:
+        line += "<br>\nThis procedure ends with the hand-off."
+    return line + "\n{: .sopc-handoff }"
+
+
+def handoff_link(target: str, corpus: Corpus, from_dir: str = SOP_DIR) -> str:
+    prefix = "" if from_dir == SOP_DIR else f"{SOP_DIR}/"
+    if target in corpus.sops:
+        return f"[{sanitize.inline(corpus.sops[target].title)}]({prefix}{target}.md)"
+    procedure = corpus.procedures.get(target)
+    if procedure is None:
+        return f"`{sanitize.entities(target)}`"
+    title = sanitize.inline(procedure.title)
+    if procedure.url and sanitize.is_safe_url(procedure.url):
+        return f"[{title}](<{procedure.url}>) (external)"
+    up = "../" if from_dir == SOP_DIR else ""
+    return f"[{title}]({up}procedures.md#{target}) (external procedure)"
+
+
+def repeat_text(step: Step, sop: Sop) -> str:
+    rep = step.repeat
+    limits = [f"{rep.max_attempts} attempt{'s' if rep.max_attempts != 1 else ''} in all"]
+    if rep.every:
+        limits.append(f"one every {rep.every.text}")
+    if rep.within:
+        limits.append(f"within {rep.within.text}")
+    text = (f"**Repeat:** {', '.join(limits)}. Each time you reach this step counts one attempt. "
+            f"While attempts remain, go back to {step_link(sop, rep.back_to)}.")
+    if step.next:
+        text += f" Once all {rep.max_attempts} are used, go on to {step_link(sop, step.next)}."
+    return text + "\n{: .sopc-repeat }"
+
+
+def referrer_list(referrers, from_dir: str) -> str:
+    prefix = "" if from_dir == SOP_DIR else f"{SOP_DIR}/"
+    return "\n".join(
+        f"- [{sanitize.inline(sop.title)}]({prefix}{sop.id}.md#{step.id}), step “{sanitize.inline(step.title)}”"
+        for sop, step in referrers)
+
+
+# -- corpus pages -------------------------------------------------------------
+
+def one_line(sop: Sop) -> str:
+    """The summary, or else the first sentence of the purpose."""
+    if sop.summary:
+        return sanitize.inline(sop.summary)
+    if sop.purpose:
+        first = re.split(r"(?<=[.!?])\s", " ".join(sop.purpose.split()), maxsplit=1)[0]
+        return sanitize.inline(first)
+    return ""
+
+
+def _sop_item(sop: Sop) -> str:
+    summary = one_line(sop)
+    return f"- [{sanitize.inline(sop.title)}]({sop_page_path(sop.id)})" + (f" — {summary}" if summary else "")
+
+
+def by_tag(corpus: Corpus) -> dict[str, list[Sop]]:
+    groups: dict[str, list[Sop]] = {}
+    for sop in sorted(corpus.sops.values(), key=lambda s: s.title.lower()):
+        for tag in sop.tags or [""]:
+            groups.setdefault(tag, []).append(sop)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))
+
+
+def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
+    count = len(corpus.sops)
+    parts = [f"# {sanitize.inline(site_name)}",
+             f"{count} procedure{'s' if count != 1 else ''}. "
+             "Search with the box at the top (or press <kbd>/</kbd>), or pick a procedure below. "
+             "Each page has a flowchart: click a box to jump to that step.\n{: .sopc-lead }"]
+    if not corpus.sops:
+        parts.append("No SOPs yet.")
+    for tag, sops in by_tag(corpus).items():
+        heading = sanitize.inline(tag.capitalize()) if tag else "Untagged"
+        anchor = tag_anchor(tag) if tag else "untagged"
+        parts.append(f"## {heading} {{#{anchor}}}\n\n" + "\n".join(_sop_item(sop) for sop in sops))
+    parts.append("See also: [all tags](tags.md), [external procedures](procedures.md), [check rules](rules/index.md).")
+    return "\n\n".join(parts) + "\n"
+
+
+def tags_page(corpus: Corpus) -> str:
+    groups = by_tag(corpus)
+    chips = " ".join(f"[{sanitize.inline(tag)} ({len(sops)})](#{tag_anchor(tag)}){{ .sopc-tag }}"
+                     for tag, sops in groups.items() if tag)
+    parts = ["# Tags", chips or "No tags yet."]
+    for tag, sops in groups.items():
+        if not tag:
+            continue
+        items = "\n".join(f"- [{sanitize.inline(s.title)}]({sop_page_path(s.id)})" for s in sops)
+        parts.append(f"## {sanitize.inline(tag)} {{#{tag_anchor(tag)}}}\n\n{items}")
+    return "\n\n".join(parts) + "\n"
+
+
+def procedures_page(corpus: Corpus) -> str:
+    parts = ["# External procedures",
+             "Procedures that live outside this site. SOPs hand off to them by name."]
+    if not corpus.procedures:
+        parts.append("None declared.")
+    referrers = corpus.referrers()
+    for procedure in sorted(corpus.procedures.values(), key=lambda p: p.title.lower()):
+        section = [f"## {sanitize.inline(procedure.title)} {{#{procedure.id}}}"]
+        if procedure.summary:
+            section.append(sanitize.markdown(procedure.summary))
+        if procedure.url and sanitize.is_safe_url(procedure.url):
+            section.append(f"Open: [{sanitize.inline(procedure.url)}](<{procedure.url}>)")
+        else:
+            section.append("*No address recorded.*")
+        if procedure.id in referrers:
+            section.append("Handed off from:\n\n" + referrer_list(referrers[procedure.id], from_dir=""))
+        parts.append("\n\n".join(section))
+    return "\n\n".join(parts) + "\n"
+
+
+# -- rule reference -------------------------------------------------------------
+
+def rule_page(rule) -> str:
+    """A rule's documentation page from its module docstring (trusted project text)."""
+    doc = textwrap.dedent(rule.__doc__ or "").strip()
+    lines = doc.split("\n") if doc else []
+    if lines and lines[0].startswith("## "):
+        lines = lines[1:]
+    title = f"# {rule.ID} {rule.SLUG}"
+    severity = f"Default severity: **{rule.SEVERITY}**. Silence it for one step with `suppress: [{{rule: {rule.SLUG}, reason: ...}}]`."
+    return "\n\n".join([title, severity, "\n".join(lines).strip()]) + "\n"
+
+
+def rule_summary(rule) -> str:
+    doc = rule.__doc__ or ""
+    match = re.search(r"\*\*What it does\*\*:?\s*(.+?)(?:\n\s*\n|$)", doc, re.S)
+    text = " ".join(match.group(1).split()) if match else ""
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return first.replace("|", "&#124;")
+
+
+def rules_index(rules) -> str:
+    lines = ["# Check rules", "`sopc check` runs these rules on every SOP. Each page says what the rule finds, "
+             "why it matters and how to fix it.", "", "| Code | Rule | Severity | What it finds |", "|---|---|---|---|"]
+    for rule in sorted(rules, key=lambda r: r.ID):
+        lines.append(f"| {rule.ID} | [{rule.SLUG}]({rule.SLUG}.md) | {rule.SEVERITY} | {rule_summary(rule)} |")
+    return "\n".join(lines) + "\n"

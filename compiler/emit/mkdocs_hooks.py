@@ -1,0 +1,30 @@
+"""MkDocs hook: `mkdocs build` and `mkdocs serve` compile the SOPs first.
+
+Listed under `hooks:` in mkdocs.yml. On every (re)build it checks the sources
+(`sops/`, or the folder named by SOPC_SOURCES, relative to mkdocs.yml),
+writes the generated pages into the docs folder and sets the menu. `serve`
+watches the sources, so saving a YAML file rebuilds the site.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Use the compiler this hook belongs to, even when another copy is installed.
+_ROOT = Path(__file__).resolve().parents[2]
+if "compiler" not in sys.modules and (_ROOT / "compiler" / "__init__.py").is_file():
+    sys.path.insert(0, str(_ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from compiler.emit import site  # noqa: E402
+
+
+def on_config(config):
+    try:
+        return site.configure_mkdocs(config)
+    except site.SiteError as exc:
+        if site.in_sopc_build():
+            raise  # `sopc build` reports it itself
+        raise PluginError(f"sopc: {exc}") from exc

@@ -1,0 +1,153 @@
+"""`sopc build` end to end: real checks, real Graphviz, real MkDocs."""
+
+import html
+import json
+import re
+import sys
+import subprocess
+import textwrap
+from pathlib import Path
+
+from compiler.check import check_paths
+from compiler.emit import site
+from compiler.emit.markdown import Placeholders
+from site_helpers import SAMPLE
+
+REPO = Path(__file__).resolve().parents[2]
+BROKEN = """
+    sop: broken
+    title: Broken
+    steps:
+      first:
+        next: nowhere
+    """
+
+
+def write_corpus(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+def build_args(sources, tmp_path, *extra):
+    return ["build", "--sources", sources, "--site-dir", tmp_path / "site", "--docs-dir", tmp_path / "docs",
+            "--config-file", REPO / "mkdocs.yml", *extra]
+
+
+def script_openings(sources):
+    """For every script of the corpus, its first words as the page shows them."""
+    corpus = check_paths([sources]).corpus
+    for sop in corpus.sops.values():
+        for step in sop.steps.values():
+            for script in step.scripts:
+                words = Placeholders(sop).text(script.text).split()[:6]
+                yield sop, " ".join(words)
+
+
+def test_build_publishes_every_sop_with_flowchart_and_searchable_scripts(tmp_path, sopc):
+    done = sopc(*build_args(REPO / "sops", tmp_path))
+    assert done.returncode == 0, done.stderr
+    corpus = check_paths([REPO / "sops"]).corpus
+    for sop in corpus.sops.values():
+        page = (tmp_path / "site" / "sops" / sop.id / "index.html").read_text(encoding="utf-8")
+        assert "<svg" in page and f'xlink:href="#{sop.start}"' in page
+        for step_id in sop.steps:
+            assert f'id="{step_id}"' in page
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searchable = html.unescape(" ".join(" ".join(doc["text"].split()) for doc in index["docs"]))
+    openings = list(script_openings(REPO / "sops"))
+    assert openings
+    for _sop, words in openings:
+        assert words in searchable
+    values = [value for sop in corpus.sops.values() for step in sop.steps.values() for record in step.records
+              for value in record.fields.values() if isinstance(value, str) and "{{" not in value]
+    assert values
+    for value in values:
+        assert " ".join(value.split()) in searchable
+    assert not list(tmp_path.glob(".site-tmp-*")) and not list(tmp_path.glob(".site-old-*"))
+
+
+def test_build_replaces_the_previous_site(tmp_path, sopc):
+    sources = write_corpus(tmp_path / "sops", SAMPLE)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "stale.html").write_text("old", encoding="utf-8")
+    assert sopc(*build_args(sources, tmp_path), cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "site" / "stale.html").exists()
+    assert (tmp_path / "site" / "sops" / "loan-servicing" / "index.html").is_file()
+    assert (tmp_path / "site" / "procedures" / "index.html").is_file()
+    assert (tmp_path / "site" / "rules" / "index.html").is_file()
+
+
+def test_build_refuses_a_corpus_with_errors_and_keeps_the_site(tmp_path, sopc):
+    sources = write_corpus(tmp_path / "sops", {"broken.yaml": BROKEN})
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("previous", encoding="utf-8")
+    built = sopc(*build_args(sources, tmp_path), cwd=tmp_path)
+    checked = sopc("check", sources, cwd=tmp_path)
+    assert built.returncode == 1 and checked.returncode == 1
+    assert built.stdout == checked.stdout and re.search(r"broken\.yaml:\d+:\d+: error\[SOP100 ", built.stdout)
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "previous"
+    assert not (tmp_path / "docs").exists()
+
+
+def test_failed_build_without_graphviz_keeps_the_site(tmp_path, sopc):
+    sources = write_corpus(tmp_path / "sops", SAMPLE)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("previous", encoding="utf-8")
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    built = sopc(*build_args(sources, tmp_path), cwd=tmp_path, env={"PATH": str(empty)})
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr and "graphviz" in built.stderr
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "previous"
+    assert not list(tmp_path.glob(".site-tmp-*"))
+
+
+def test_generation_draws_only_changed_flowcharts_and_writes_only_changed_pages(tmp_path):
+    sources = write_corpus(tmp_path / "sops", SAMPLE)
+    docs, cache = tmp_path / "docs", tmp_path / "cache"
+    first = site.generate_docs(site.checked_corpus([sources]), docs, cache, progress=False)
+    assert first.stats.rendered == 2 and "sops/billing-question.md" in first.written
+    second = site.generate_docs(site.checked_corpus([sources]), docs, cache, progress=False)
+    assert second.stats.rendered == 0 and second.stats.cached == 2 and second.written == []
+    loan = sources / "loan.yaml"
+    loan.write_text(loan.read_text(encoding="utf-8").replace("    do: Open the loan.", "    title: Open the file"),
+                    encoding="utf-8")
+    third = site.generate_docs(site.checked_corpus([sources]), docs, cache, progress=False)
+    assert third.stats.rendered_keys == ["loan-servicing"] and third.stats.cached == 1
+    (sources / "billing.yaml").write_text((sources / "billing.yaml").read_text(encoding="utf-8")
+                                          .replace("Greet **{{ homeowner_name }}** warmly.", "Say hello."),
+                                          encoding="utf-8")
+    fourth = site.generate_docs(site.checked_corpus([sources]), docs, cache, progress=False)
+    assert fourth.stats.rendered == 0 and fourth.written == ["sops/billing-question.md"]
+
+
+def test_generation_removes_pages_of_deleted_sops_but_not_hand_written_ones(tmp_path):
+    sources = write_corpus(tmp_path / "sops", SAMPLE)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    site.generate_docs(site.checked_corpus([sources]), docs, tmp_path / "cache", progress=False)
+    (sources / "billing.yaml").unlink()
+    later = site.generate_docs(site.checked_corpus([sources]), docs, tmp_path / "cache", progress=False)
+    assert later.removed == ["sops/billing-question.md"]
+    assert (docs / "guide.md").is_file()
+    assert "guide.md" in str(site.navigation(site.checked_corpus([sources]), docs))
+
+
+def test_mkdocs_build_from_the_repository_root_runs_the_compiler(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    corpus = check_paths([REPO / "sops"]).corpus
+    for sop_id in corpus.sops:
+        assert (tmp_path / "site" / "sops" / sop_id / "index.html").is_file()
+
+
+def test_mkdocs_build_refuses_a_corpus_with_errors(tmp_path):
+    sources = write_corpus(tmp_path / "bad", {"broken.yaml": BROKEN})
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+                          cwd=REPO, capture_output=True, text=True, timeout=600,
+                          env={**__import__("os").environ, "SOPC_SOURCES": str(sources)})
+    assert done.returncode != 0 and "SOP100" in done.stderr and "Traceback" not in done.stderr
