@@ -14,7 +14,7 @@ from compiler.check import check_paths
 from compiler.problems import Problem
 from compiler.report.github import command, escape_data, escape_property
 from compiler.rules import RULES
-from conftest import SOPS, run_sopc
+from helpers import SOPS, run_sopc
 
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 

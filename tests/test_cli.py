@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import SOPS
+from helpers import SOPS
 
 
 def test_check_on_the_corpus_passes(sopc):

@@ -10,7 +10,7 @@ import pytest
 
 from compiler.config import Config, ConfigError, find_config, load_config, parse
 from compiler.rules import stale_review, todo_text, unbounded_loop
-from conftest import run_sopc
+from helpers import run_sopc
 
 LOOP_SOP = """
 sop: loop

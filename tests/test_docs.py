@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import REPO
+from helpers import REPO
 
 
 def test_authoring_guide_first_example_checks_clean(tmp_path, sopc):

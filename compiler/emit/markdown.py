@@ -340,6 +340,11 @@ def by_tag(corpus: Corpus) -> dict[str, list[Sop]]:
     return dict(sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))
 
 
+# Lists of SOPs would outrank the SOPs themselves in search (their headings
+# repeat the tags' words), and agents search for procedures, not for lists.
+NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
 def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
     count = len(corpus.sops)
     parts = [f"# {sanitize.inline(site_name)}",
@@ -353,7 +358,7 @@ def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
         anchor = tag_anchor(tag) if tag else "untagged"
         parts.append(f"## {heading} {{#{anchor}}}\n\n" + "\n".join(_sop_item(sop) for sop in sops))
     parts.append("See also: [all tags](tags.md), [external procedures](procedures.md), [check rules](rules/index.md).")
-    return "\n\n".join(parts) + "\n"
+    return NOT_SEARCHED + "\n\n".join(parts) + "\n"
 
 
 def tags_page(corpus: Corpus) -> str:
@@ -366,7 +371,7 @@ def tags_page(corpus: Corpus) -> str:
             continue
         items = "\n".join(f"- [{sanitize.inline(s.title)}]({sop_page_path(s.id)})" for s in sops)
         parts.append(f"## {sanitize.inline(tag)} {{#{tag_anchor(tag)}}}\n\n{items}")
-    return "\n\n".join(parts) + "\n"
+    return NOT_SEARCHED + "\n\n".join(parts) + "\n"
 
 
 def procedures_page(corpus: Corpus) -> str:

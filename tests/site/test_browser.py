@@ -168,26 +168,27 @@ def distinctive_phrase():
     pytest.fail("the corpus has no script to search for")
 
 
-def search(page, phrase):
-    """Type into the search box until the index (loaded in a worker) answers."""
+def search(page, phrase, sop_id):
+    """Type into the search box until the index (loaded in a worker) lists a
+    result on the SOP's page for the whole phrase; return that result."""
     box = page.locator("input.md-search__input")
     box.click()
-    results = page.locator(".md-search-result__item a")
+    wanted = page.locator(f".md-search-result__item a[href*='/sops/{sop_id}/']")
     for _ in range(30):
         box.fill("")
         box.press_sequentially(phrase)  # Material reacts to key presses, not to a filled value
         try:
-            results.first.wait_for(state="visible", timeout=1000)
-            return results
+            wanted.first.wait_for(state="visible", timeout=2000)
+            return wanted.first
         except sync_api.TimeoutError:
             continue
-    pytest.fail(f"no search results for {phrase!r}")
+    pytest.fail(f"no search result on the page of {sop_id} for {phrase!r}")
 
 
 def test_search_for_a_script_phrase_lands_on_its_sop(seed_site, open_page):
     sop, phrase = distinctive_phrase()
     page = open_page(seed_site)
-    search(page, phrase).first.click()
+    search(page, phrase, sop.id).click()
     page.wait_for_url(re.compile(rf"/sops/{sop.id}/"))
     assert page.locator("article h1").first.inner_text().rstrip("¶") == sop.title
     assert phrase in " ".join(page.locator("article").inner_text().split())
@@ -254,7 +255,7 @@ def test_hostile_text_stays_text(hostile_site, open_page):
         assert shown in body
     assert page.locator("a[href^='javascript']").count() == 0
     page.locator("figure.sopc-flowchart a").first.hover()
-    search(page, "Callout")
+    search(page, "Callout", "hostile")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "hostile-search.png")
     assert page.evaluate("typeof window.__pwned") == "undefined"
