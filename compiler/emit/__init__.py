@@ -1,0 +1,1 @@
+"""Stage 5, emit: what the compiler writes from a checked corpus."""
