@@ -109,3 +109,16 @@ def test_seed_bundle_validates_under_node(tmp_path, seed_corpus, sopc):
     out.write_text(json.dumps(data), encoding="utf-8")
     bad = subprocess.run([NODE, "tests/runtime/validate_bundle.mjs", SCHEMA, out], cwd=REPO, capture_output=True, text=True)
     assert bad.returncode == 1 and "/kind" in bad.stdout
+
+
+def test_runtime_needs_only_the_standard_library(tmp_path, make_bundle):
+    import sys
+
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(make_bundle().data), encoding="utf-8")
+    blocked = "; ".join(f"sys.modules[{name!r}] = None" for name in ("yaml", "click", "jinja2", "jsonschema", "mkdocs"))
+    code = (f"import sys; {blocked}; from compiler.runtime import Bundle, Session; "
+            f"s = Session.start(Bundle.load({str(path)!r}), 'main', {{'plan': 'premium'}}); s.choose('Yes'); print(s.outcome)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "resolved"
