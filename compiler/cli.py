@@ -56,7 +56,6 @@ def _checked_corpus(paths):
 
 def _bundle_or_exit(corpus, sop_id=None):
     from .emit.runtime_json import ExportError, build_bundle
-    from .report import text
 
     try:
         return build_bundle(corpus, sop_id)

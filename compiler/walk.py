@@ -104,18 +104,27 @@ def _answer(session: Session, answers: list[str] | None) -> None:
         answer = answers.pop(0)
         click.echo(f"    > {answer}\n")
         try:
-            session.choose(answer)
+            session.choose(typed_answer(answer, view["options"]))
         except AnswerError as exc:
             raise WalkError(str(exc)) from None
         return
     while True:
         answer = click.prompt("    Choose", type=str)
         try:
-            session.choose(answer)
+            session.choose(typed_answer(answer, view["options"]))
             click.echo("")
             return
         except AnswerError as exc:
             click.echo(f"    {exc}")
+
+
+def typed_answer(answer: str, options: list[dict]):
+    """What a person typed: a label (any case) or an option number."""
+    text = answer.strip()
+    for option in options:
+        if option["label"].casefold() == text.casefold():
+            return option["label"]
+    return int(text) if text.isdigit() else text
 
 
 def describe_wait(waiting: dict) -> str:

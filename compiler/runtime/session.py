@@ -57,7 +57,7 @@ class Session:
         return session
 
     def choose(self, answer) -> None:
-        """Answer the pending question by option label or by its number (from 1)."""
+        """Answer the pending question by option label (text) or by its number (int, from 1)."""
         self._expect(QUESTION, "choose an option")
         options = self._step()["decision"]["options"]
         index = _option_index(options, answer)
@@ -308,15 +308,10 @@ def _render_record(record: dict, filled) -> dict:
 
 
 def _option_index(options: list[dict], answer) -> int | None:
+    """A label (text, exactly as written) or a number counted from 1."""
     if isinstance(answer, str):
-        for index, option in enumerate(options):
-            if option["label"] == answer:
-                return index
-        for index, option in enumerate(options):
-            if option["label"].casefold() == answer.strip().casefold():
-                return index
-        if answer.strip().isdigit():
-            answer = int(answer.strip())
+        labels = [option["label"] for option in options]
+        return labels.index(answer) if answer in labels else None
     if isinstance(answer, int) and not isinstance(answer, bool) and 1 <= answer <= len(options):
         return answer - 1
     return None
