@@ -145,3 +145,34 @@ def test_min_coverage_fails_below_threshold(sopc, flow_corpus):
     assert report["coverage"]["sops"]["helper"]["edges"]["covered"] == 1
     below = sopc("test", flow_corpus, "--min-coverage", "90")
     assert below.returncode == 1 and "below" in below.stdout
+
+
+def test_seed_bundle_passes_python_schema_validation(sopc, seed_corpus):
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema_path = Path(__file__).resolve().parents[2] / "schema" / "runtime.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    bundle = json.loads(sopc("export", seed_corpus).stdout)
+    assert list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(bundle)) == []
+
+
+def test_export_refuses_a_comparison_without_input(sopc, write):
+    path = write("sops/guess.yaml", """
+        sop: guess
+        title: Guess
+        inputs:
+          plan: text
+        steps:
+          which:
+            ask: Which plan?
+            options:
+              - {label: Basic, goto: done, when: {eq: basic}}
+              - {label: Other, goto: done, otherwise: true}
+          done:
+            end: resolved
+        """)
+    result = sopc("export", path.parent)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "guess.yaml:9:" in result.stderr
