@@ -33,14 +33,9 @@ def check(paths, fmt, strict, config_path):
     its settings are wrong, 0 otherwise.
     """
     from .check import check_paths
-    from .config import ConfigError, load_config
     from .report import REPORTERS
 
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        click.echo(f"sopc: {exc}", err=True)
-        sys.exit(2)
+    config = _settings(config_path)
     if strict is not None:
         config.strict = strict
     result = check_paths(paths or [DEFAULT_SOURCES], config)
@@ -81,3 +76,142 @@ def build(sources, site_dir, config_file, docs_dir):
         click.echo(REPORTERS["text"].render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
     click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir}{drawn}.")
+
+
+def _settings(config_path=None):
+    """The check settings (the nearest settings file, or `config_path`); exit 2 if they are wrong."""
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        click.echo(f"sopc: {exc}", err=True)
+        sys.exit(2)
+
+
+# -- runtime: export, run, test (docs/runtime.md) ---------------------------
+
+def _checked_corpus(paths):
+    """The corpus, or exit 1 with the located problems that make it unusable."""
+    from .check import check_paths
+    from .report import REPORTERS
+
+    result = check_paths(paths or [DEFAULT_SOURCES], _settings())
+    if result.errors:
+        click.echo(REPORTERS["text"].render(result), nl=False, err=True)
+        click.echo("sopc: fix these errors first; a corpus with errors is not exported or run.", err=True)
+        sys.exit(1)
+    return result.corpus
+
+
+def _bundle_or_exit(corpus, sop_id=None):
+    from .emit.runtime_json import ExportError, build_bundle
+
+    try:
+        return build_bundle(corpus, sop_id)
+    except ExportError as exc:
+        for p in exc.problems:
+            click.echo(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}", err=True)
+        sys.exit(1)
+
+
+def _fail(message, code=2):
+    click.echo(f"sopc: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the bundle here (default: standard output).")
+@click.option("--sop", "sop_id", metavar="ID", help="Export only this SOP and the SOPs it hands off to.")
+@click.option("--scenarios", "scenarios_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the scenarios of the exported SOPs as a runtime-neutral test suite.")
+def export(paths, output, sop_id, scenarios_path):
+    """Export SOP files and folders (default: sops/) as one JSON runtime bundle.
+
+    Refuses (exit 1) a corpus with check errors. The same corpus always gives
+    the same bytes. Format: docs/runtime.md, schema/runtime.schema.json.
+    """
+    from .emit.runtime_json import build_scenarios, dumps
+    from .problems import did_you_mean
+
+    corpus = _checked_corpus(paths)
+    if sop_id and sop_id not in corpus.sops:
+        _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
+    bundle = _bundle_or_exit(corpus, sop_id)
+    _write(output, dumps(bundle))
+    if scenarios_path:
+        _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
+
+
+def _write(path, text):
+    if not path:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}", 1)
+
+
+@main.command()
+@click.argument("sop_id")
+@click.option("--sources", multiple=True, type=click.Path(exists=True), help="SOP files or folders (default: sops/).")
+@click.option("--answers", help="Answers to the questions, in order, comma-separated: labels or option numbers (from 1).")
+@click.option("--answers-file", type=click.File("r", encoding="utf-8"), help="Answers, one a line.")
+@click.option("--fact", "facts", multiple=True, metavar="KEY=VALUE", help="A fact known at the start (repeatable).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The date conditions measure from (default: today).")
+def run(sop_id, sources, answers, answers_file, facts, today):
+    """Walk through an SOP in the terminal.
+
+    Without --answers it asks for the facts its scripts and decisions use and
+    then each question. With --answers (or --answers-file) it runs unattended
+    and fails (exit 2) if an answer is not an option or the answers run out.
+    """
+    from datetime import date
+
+    from .problems import did_you_mean
+    from .runtime import Bundle, SopcRuntimeError
+    from .walk import WalkError, ask_facts, parse_facts, walk
+
+    if answers is not None and answers_file is not None:
+        _fail("give --answers or --answers-file, not both")
+    corpus = _checked_corpus(list(sources))
+    if sop_id not in corpus.sops:
+        _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
+    bundle = Bundle.load(_bundle_or_exit(corpus))
+    planned = None
+    if answers is not None:
+        planned = [a.strip() for a in answers.split(",") if a.strip()]
+    elif answers_file is not None:
+        planned = [line.strip() for line in answers_file if line.strip()]
+    try:
+        known = parse_facts(bundle, sop_id, facts)
+        if planned is None:
+            ask_facts(bundle, sop_id, known)
+        walk(bundle, sop_id, known, planned, today.date() if today else date.today())
+    except WalkError as exc:
+        _fail(str(exc))
+    except SopcRuntimeError as exc:
+        _fail(str(exc), 1)
+    except click.Abort:
+        _fail("input ended before the walk did")
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help="Fail when the scenarios walk less than this share of the edges.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def test_command(paths, min_coverage, fmt):
+    """Run the scenarios of SOP files and folders (default: sops/) and report
+    failures and flow coverage. Exits 1 on a failure or too little coverage."""
+    from .flowtest import failed, render_json, render_text, run_tests
+    from .runtime import Bundle
+
+    corpus = _checked_corpus(paths)
+    report = run_tests(corpus, Bundle.load(_bundle_or_exit(corpus)))
+    render = render_json if fmt == "json" else render_text
+    click.echo(render(report, min_coverage), nl=False)
+    sys.exit(1 if failed(report, min_coverage) else 0)

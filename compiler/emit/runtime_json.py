@@ -1,0 +1,182 @@
+"""The runtime bundle: one JSON document a tool can step through without the
+YAML, the compiler or Python (format described in docs/runtime.md, contract in
+schema/runtime.schema.json).
+
+Deterministic: the same corpus gives the same bytes. Objects keyed by id are
+written with sorted keys; steps, inputs, options, scripts, records and record
+fields keep the order the author wrote them in, as arrays.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..model import Corpus, Duration, Sop, Step
+from ..problems import Problem
+from ..runtime.bundle import FORMAT, FORMAT_VERSION, digest
+from ..runtime.conditions import OPERATORS
+
+# The oldest runtime that can run what this exporter writes. Raise it only
+# when a bundle starts using something older runtimes do not know.
+MIN_RUNTIME_VERSION = "1.0"
+SCENARIOS_FORMAT = "sopc-scenarios"
+SCENARIOS_VERSION = "1.0"
+
+
+class ExportError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
+    """The bundle of the whole corpus, or of one SOP and every SOP it hands off to."""
+    sops = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
+    problems: list[Problem] = []
+    exported = {key: _sop(corpus, corpus.sops[key], problems) for key in sops}
+    if problems:
+        raise ExportError(sorted(problems))
+    used = {step["handoff"]["to"] for sop in exported.values() for step in sop["steps"] if step["handoff"]}
+    procedures = {key: _procedure(item) for key, item in corpus.procedures.items() if not sop_id or key in used}
+    bundle = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "min_runtime_version": MIN_RUNTIME_VERSION,
+        "generator": {"name": "sopc", "version": __version__},
+        "entry": sop_id,
+        "sops": exported,
+        "procedures": procedures,
+    }
+    bundle["digest"] = digest(bundle)
+    return bundle
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _closure(corpus: Corpus, sop_id: str) -> list[str]:
+    """The SOP and every SOP of the corpus it reaches by hand-offs."""
+    seen, todo = set(), [sop_id]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in corpus.sops:
+            continue
+        seen.add(current)
+        todo.extend(step.handoff for step in corpus.sops[current].steps.values() if step.handoff)
+    return sorted(seen)
+
+
+def _source(sop: Sop, where: tuple, key: bool = False) -> dict:
+    line, col = sop.locate(where, key=key)
+    return {"path": sop.path, "line": line, "col": col}
+
+
+def _sop(corpus: Corpus, sop: Sop, problems: list[Problem]) -> dict:
+    return {
+        "id": sop.id, "title": sop.title, "summary": sop.summary, "purpose": sop.purpose,
+        "owner": sop.owner, "revision": sop.revision, "reviewed": sop.reviewed,
+        "tags": sop.tags, "channels": sop.channels, "gaps": sop.gaps,
+        "links": [{"title": link.title, "url": link.url} for link in sop.links],
+        "inputs": [
+            {"id": i.id, "type": i.type, "label": i.label, "help": i.help, "required": i.required,
+             "source": i.source, "values": i.values}
+            for i in sop.inputs.values()
+        ],
+        "start": sop.start,
+        "steps": [_step(corpus, sop, step, problems) for step in sop.steps.values()],
+        "source": _source(sop, ("sop",), key=True),
+    }
+
+
+def _step(corpus: Corpus, sop: Sop, step: Step, problems: list[Problem]) -> dict:
+    return {
+        "id": step.id, "kind": step.kind, "title": step.title, "do": step.do,
+        "callouts": [{"kind": c.kind, "text": c.text} for c in step.callouts],
+        "scripts": [{"mode": s.mode, "title": s.title, "template": s.text} for s in step.scripts],
+        "records": [
+            {"title": r.title, "system": r.system, "action": r.action,
+             "fields": [_field(name, value) for name, value in r.fields.items()]}
+            for r in step.records
+        ],
+        "gaps": step.gaps,
+        "wait": {"duration": _duration(step.wait.duration), "until": step.wait.until} if step.wait else None,
+        "next": step.next if not (step.options or step.end or step.handoff) else None,
+        "decision": _decision(sop, step, problems) if step.options else None,
+        "outcome": step.end,
+        "handoff": _handoff(corpus, step) if step.handoff else None,
+        "repeat": _repeat(step) if step.repeat else None,
+        "source": _source(sop, step.where, key=True),
+    }
+
+
+def _field(name: str, value) -> dict:
+    multiple = isinstance(value, list)
+    return {"name": name, "templates": list(value) if multiple else [value], "multiple": multiple}
+
+
+def _duration(duration: Duration | None) -> dict | None:
+    return {"amount": duration.amount, "unit": duration.unit, "text": duration.text} if duration else None
+
+
+def _handoff(corpus: Corpus, step: Step) -> dict:
+    target = "sop" if step.handoff in corpus.sops else "procedure"
+    return {"to": step.handoff, "target": target, "then": step.then}
+
+
+def _repeat(step: Step) -> dict:
+    repeat = step.repeat
+    return {"back_to": repeat.back_to, "max_attempts": repeat.max_attempts,
+            "every": _duration(repeat.every), "within": _duration(repeat.within)}
+
+
+def _decision(sop: Sop, step: Step, problems: list[Problem]) -> dict:
+    options = []
+    for option in step.options:
+        condition = None
+        if option.when is not None:
+            condition = _normalize(option.when, step.input, sop, option.where + ("when",), problems)
+        options.append({"label": option.label, "goto": option.goto, "condition": condition, "otherwise": option.otherwise})
+    return {"ask": step.ask, "input": step.input, "options": options}
+
+
+def _normalize(condition: dict, bound: str | None, sop: Sop, where: tuple, problems: list[Problem]) -> dict:
+    """Every comparison as {input, op, value[, measure]}: nothing left to default."""
+    for combinator in ("all", "any"):
+        if combinator in condition:
+            return {combinator: [_normalize(c, bound, sop, where + (combinator, i), problems)
+                                 for i, c in enumerate(condition[combinator])]}
+    if "not" in condition:
+        return {"not": _normalize(condition["not"], bound, sop, where + ("not",), problems)}
+    op = next(key for key in OPERATORS if key in condition)
+    name = condition.get("input", bound)
+    if name is None:
+        line, col = sop.locate(where)
+        problems.append(Problem(sop.path, line, col, "SOP011", "missing-key",
+                                "this comparison needs `input`: its decision is bound to no input"))
+    normalized = {"input": name, "op": op, "value": condition[op]}
+    if "measure" in condition:
+        normalized["measure"] = condition["measure"]
+    return normalized
+
+
+def _procedure(procedure) -> dict:
+    line, col = procedure.doc.locate(procedure.where, key=True)
+    return {"id": procedure.id, "title": procedure.title, "url": procedure.url, "summary": procedure.summary,
+            "source": {"path": procedure.path, "line": line, "col": col}}
+
+
+def build_scenarios(corpus: Corpus, bundle: dict) -> dict:
+    """Every scenario of the bundle's SOPs, runtime-neutral, for conformance runs."""
+    scenarios = []
+    for sop_id in sorted(bundle["sops"]):
+        sop = corpus.sops[sop_id]
+        for index, scenario in enumerate(sop.scenarios):
+            scenarios.append({
+                "sop": sop_id, "name": scenario["name"], "today": scenario.get("today"),
+                "inputs": scenario.get("inputs") or {}, "answers": scenario.get("answers") or [],
+                "expect": scenario.get("expect") or {}, "source": _source(sop, ("scenarios", index)),
+            })
+    return {"format": SCENARIOS_FORMAT, "format_version": SCENARIOS_VERSION,
+            "bundle_digest": bundle["digest"], "scenarios": scenarios}

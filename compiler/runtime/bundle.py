@@ -1,0 +1,223 @@
+"""Loading a runtime bundle: version negotiation, validation, lookups.
+
+A bundle is refused with a `RuntimeFormatError` when it is not JSON, not a
+sopc runtime bundle, of a version this runtime cannot run, changed after
+export (its digest no longer matches), or inconsistent (a step leads to a
+step that does not exist).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import FactError, RuntimeFormatError, UnknownSopError
+
+FORMAT = "sopc-runtime"
+FORMAT_VERSION = "1.0"
+RUNTIME_VERSION = "1.0"  # the bundle version this runtime implements
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "runtime.schema.json"
+
+
+def parse_version(text, what: str) -> tuple[int, int]:
+    try:
+        major, minor = str(text).split(".")
+        return int(major), int(minor)
+    except (ValueError, AttributeError):
+        raise RuntimeFormatError(f"{what} `{text}` is not a version; expected MAJOR.MINOR such as `1.0`") from None
+
+
+def canonical_bytes(data: dict) -> bytes:
+    """The bytes the digest covers: sorted keys, no spaces, UTF-8, without `digest`."""
+    content = {key: value for key, value in data.items() if key != "digest"}
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def digest(data: dict) -> str:
+    return "sha256:" + hashlib.sha256(canonical_bytes(data)).hexdigest()
+
+
+def check_version(data: dict) -> None:
+    """Refuse a bundle this runtime cannot run, saying which version it needs."""
+    if data.get("format") != FORMAT:
+        raise RuntimeFormatError(f"not a sopc runtime bundle: `format` is {json.dumps(data.get('format'))}, expected \"{FORMAT}\"")
+    own = parse_version(RUNTIME_VERSION, "runtime version")
+    version = parse_version(data.get("format_version"), "`format_version`")
+    needed = parse_version(data.get("min_runtime_version", data.get("format_version")), "`min_runtime_version`")
+    if version[0] != own[0]:
+        raise RuntimeFormatError(f"bundle format version {data.get('format_version')} is not supported: this runtime runs {own[0]}.x bundles")
+    if needed > own:
+        raise RuntimeFormatError(f"bundle needs a runtime of version {data.get('min_runtime_version')} or later; this runtime is version {RUNTIME_VERSION}")
+
+
+@lru_cache(maxsize=None)
+def _schema_validator():
+    """The JSON Schema validator, or None when jsonschema or the schema file is absent."""
+    try:
+        from jsonschema import Draft202012Validator
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    except (ImportError, OSError, ValueError):
+        return None
+    return Draft202012Validator(schema)
+
+
+def _validate_schema(data: dict) -> None:
+    validator = _schema_validator()
+    if validator is None:
+        return
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise RuntimeFormatError(f"malformed bundle at `{where}`: {error.message}")
+
+
+class Bundle:
+    """A validated bundle: SOPs with their steps by id, and external procedures."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.digest = data.get("digest")
+        self.sops: dict[str, dict] = data["sops"]
+        self.procedures: dict[str, dict] = data["procedures"]
+        self.steps: dict[str, dict[str, dict]] = {
+            sop_id: {step["id"]: step for step in sop["steps"]} for sop_id, sop in self.sops.items()
+        }
+
+    @classmethod
+    def load(cls, source, *, verify_digest: bool = True) -> "Bundle":
+        """A bundle from a path, a JSON text (bytes or str starting with `{`) or a dict."""
+        data = _read(source)
+        if not isinstance(data, dict):
+            raise RuntimeFormatError("malformed bundle: the top level must be a JSON object")
+        check_version(data)
+        _validate_schema(data)
+        if verify_digest:
+            _verify_digest(data)
+        try:
+            bundle = cls(data)
+            _check_references(bundle)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise RuntimeFormatError(f"malformed bundle: missing or wrong part {exc}") from None
+        return bundle
+
+    def sop(self, sop_id: str) -> dict:
+        if sop_id not in self.sops:
+            known = ", ".join(sorted(self.sops)) or "none"
+            raise UnknownSopError(f"no SOP `{sop_id}` in this bundle; SOPs: {known}")
+        return self.sops[sop_id]
+
+    def step(self, sop_id: str, step_id: str) -> dict:
+        return self.steps[sop_id][step_id]
+
+    def input_def(self, name: str, sop_id: str | None = None) -> dict | None:
+        """The input declaration for a fact: the given SOP's first, else any SOP's."""
+        order = ([sop_id] if sop_id in self.sops else []) + sorted(self.sops)
+        for candidate in order:
+            for item in self.sops[candidate]["inputs"]:
+                if item["id"] == name:
+                    return item
+        return None
+
+    def labels(self, sop_id: str) -> dict[str, str]:
+        return {item["id"]: item["label"] for item in self.sops[sop_id]["inputs"]}
+
+    def coerce(self, name: str, value, sop_id: str | None = None):
+        """The fact's value in its input's type; text from a command line is converted."""
+        declared = self.input_def(name, sop_id)
+        if declared is None:
+            raise FactError(f"unknown fact `{name}`: no SOP of the bundle declares an input with this id")
+        return coerce(declared, value)
+
+
+def coerce(declared: dict, value):
+    kind, name = declared["type"], declared["id"]
+    if kind == "yesno":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("yes", "y", "true"):
+            return True
+        if text in ("no", "n", "false"):
+            return False
+        raise FactError(f"`{name}` is yes or no, not `{value}`")
+    if kind == "number":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        try:
+            text = str(value).strip()
+            return int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            raise FactError(f"`{name}` is a number, not `{value}`") from None
+    if kind == "date":
+        from .conditions import parse_date
+        parsed = parse_date(value if not isinstance(value, str) else value.strip())
+        if parsed is None:
+            raise FactError(f"`{name}` is a date written YYYY-MM-DD, not `{value}`")
+        return parsed.isoformat()
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FactError(f"`{name}` is text, not {json.dumps(value)}")
+    text = value if isinstance(value, str) else str(value)
+    if kind == "choice" and text not in declared["values"]:
+        raise FactError(f"`{name}` is one of {', '.join(declared['values'])}; not `{text}`")
+    return text
+
+
+def _read(source):
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, bytes):
+        source = source.decode("utf-8", errors="replace")
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        text, name = source, "bundle"
+    else:
+        try:
+            text, name = Path(source).read_text(encoding="utf-8"), str(source)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuntimeFormatError(f"cannot read bundle {source}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise RuntimeFormatError(f"{name} is not valid JSON (truncated or damaged?): {exc}") from None
+
+
+def _verify_digest(data: dict) -> None:
+    recorded = data.get("digest")
+    if recorded is None:
+        raise RuntimeFormatError("malformed bundle: `digest` is missing")
+    if recorded != digest(data):
+        raise RuntimeFormatError("bundle was changed after export: its content no longer matches its `digest`; export it again with `sopc export`")
+
+
+def _check_references(bundle: Bundle) -> None:
+    """Every step a bundle names exists, so a walk can never reach nowhere."""
+    for sop_id, sop in bundle.sops.items():
+        steps = bundle.steps[sop_id]
+        if len(steps) != len(sop["steps"]):
+            raise RuntimeFormatError(f"malformed bundle: SOP `{sop_id}` has two steps with the same id")
+        _require(sop["start"] in steps, f"SOP `{sop_id}` starts at unknown step `{sop['start']}`")
+        for step in sop["steps"]:
+            for target in step_targets(step):
+                _require(target in steps, f"step `{sop_id}:{step['id']}` leads to unknown step `{target}`")
+            handoff = step.get("handoff")
+            if handoff:
+                known = bundle.sops if handoff["target"] == "sop" else bundle.procedures
+                _require(handoff["to"] in known, f"step `{sop_id}:{step['id']}` hands off to unknown {handoff['target']} `{handoff['to']}`")
+
+
+def step_targets(step: dict) -> list[str]:
+    targets = [step["next"]] if step.get("next") else []
+    if step.get("decision"):
+        targets += [option["goto"] for option in step["decision"]["options"]]
+    if step.get("repeat"):
+        targets.append(step["repeat"]["back_to"])
+    if step.get("handoff") and step["handoff"].get("then"):
+        targets.append(step["handoff"]["then"])
+    return targets
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise RuntimeFormatError(f"malformed bundle: {message}")

@@ -1,0 +1,171 @@
+"""`sopc run`: walk through an SOP in the terminal with the reference runtime.
+
+Interactive by default (asks for facts, then each question); with a list of
+answers it runs unattended, which is how it is tested.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from .model import PLACEHOLDER
+from .runtime import AnswerError, Bundle, FactError, Session
+from .runtime.session import ENDED, QUESTION, WAITING
+
+
+class WalkError(Exception):
+    """A problem with what the user gave (answers, facts): exit 2."""
+
+
+def used_inputs(bundle: Bundle, sop_id: str) -> list[dict]:
+    """Required inputs the SOP's templates and decisions use, in declaration order."""
+    sop = bundle.sops[sop_id]
+    used = set()
+    for step in sop["steps"]:
+        texts = [step["do"]] + [c["text"] for c in step["callouts"]] + [s["template"] for s in step["scripts"]]
+        texts += [t for r in step["records"] for f in r["fields"] for t in f["templates"]]
+        if step["decision"]:
+            texts.append(step["decision"]["ask"])
+            for option in step["decision"]["options"]:
+                used |= _condition_inputs(option["condition"]) if option["condition"] else set()
+            if step["decision"]["input"]:
+                used.add(step["decision"]["input"])
+        used.update(name for text in texts if text for name in PLACEHOLDER.findall(text))
+    return [item for item in sop["inputs"] if item["id"] in used and item["required"]]
+
+
+def _condition_inputs(condition: dict) -> set:
+    if "input" in condition:
+        return {condition["input"]}
+    parts = condition.get("all") or condition.get("any") or [condition["not"]]
+    return set().union(*(_condition_inputs(c) for c in parts))
+
+
+def parse_facts(bundle: Bundle, sop_id: str, pairs) -> dict:
+    facts = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise WalkError(f"--fact `{pair}` must be written key=value")
+        name, value = pair.split("=", 1)
+        try:
+            facts[name.strip()] = bundle.coerce(name.strip(), value, sop_id)
+        except FactError as exc:
+            raise WalkError(str(exc)) from None
+    return facts
+
+
+def ask_facts(bundle: Bundle, sop_id: str, facts: dict) -> None:
+    for item in used_inputs(bundle, sop_id):
+        if item["id"] in facts:
+            continue
+        hint = f" ({item['help']})" if item["help"] else ""
+        kind = "/".join(item["values"]) if item["values"] else item["type"]
+        while True:
+            text = click.prompt(f"{item['label']}{hint} [{kind}, Enter to skip]", default="", show_default=False)
+            if not text.strip():
+                break
+            try:
+                facts[item["id"]] = bundle.coerce(item["id"], text, sop_id)
+                break
+            except FactError as exc:
+                click.echo(f"  {exc}")
+
+
+def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, today: date) -> Session:
+    session = Session.start(bundle, sop_id, facts, today)
+    shown = 0
+    while True:
+        for visit in session.log[shown:]:
+            shown += 1
+            click.echo(render_visit(bundle, visit, shown))
+        if session.status == WAITING:
+            click.echo(f"    Wait: {describe_wait(session.waiting)}; continuing.\n")
+            session.resume()
+        elif session.status == QUESTION:
+            _answer(session, answers)
+        elif session.status == ENDED:
+            break
+    if answers:
+        raise WalkError(f"the walk ended with {len(answers)} answer(s) not used: {', '.join(answers)}")
+    click.echo(render_end(session))
+    return session
+
+
+def _answer(session: Session, answers: list[str] | None) -> None:
+    view = session.view()
+    click.echo(f"    ? {view['ask']}")
+    for option in view["options"]:
+        click.echo(f"      {option['number']}) {option['label']}")
+    if answers is not None:
+        if not answers:
+            raise WalkError(f"answers ran out at `{view['sop']}:{view['step']}`, which asks \"{view['ask']}\"")
+        answer = answers.pop(0)
+        click.echo(f"    > {answer}\n")
+        try:
+            session.choose(typed_answer(answer, view["options"]))
+        except AnswerError as exc:
+            raise WalkError(str(exc)) from None
+        return
+    while True:
+        answer = click.prompt("    Choose", type=str)
+        try:
+            session.choose(typed_answer(answer, view["options"]))
+            click.echo("")
+            return
+        except AnswerError as exc:
+            click.echo(f"    {exc}")
+
+
+def typed_answer(answer: str, options: list[dict]):
+    """What a person typed: a label (any case) or an option number."""
+    text = answer.strip()
+    for option in options:
+        if option["label"].casefold() == text.casefold():
+            return option["label"]
+    return int(text) if text.isdigit() else text
+
+
+def describe_wait(waiting: dict) -> str:
+    parts = []
+    if waiting.get("for"):
+        parts.append(waiting["for"]["text"])
+    if waiting.get("until"):
+        parts.append(f"until {waiting['until']}")
+    return ", ".join(parts) or "until told to go on"
+
+
+def render_visit(bundle: Bundle, visit: dict, number: int) -> str:
+    out = [f"[{number}] {visit['title']}  ({visit['sop']}:{visit['step']})"]
+    if visit["do"]:
+        out.append(_indent(visit["do"], 4))
+    for callout in visit["callouts"]:
+        out.append(_indent(f"{callout['kind'].upper()}: {callout['text']}", 4))
+    for gap in visit["gaps"]:
+        out.append(_indent(f"GAP IN THE SOURCE: {gap}", 4))
+    for script in visit["scripts"]:
+        out.append(f"    {script['mode'].capitalize()}{' - ' + script['title'] if script['title'] else ''}:")
+        out.append(_indent(script["text"].rstrip(), 6, "| "))
+    for record in visit["records"]:
+        out.append(f"    Record ({record['system']}, {record['action']}) - {record['title']}:")
+        for f in record["fields"]:
+            out.append(f"      {f['name']}: {', '.join(f['values'])}")
+    step = bundle.step(visit["sop"], visit["step"])
+    if step["handoff"]:
+        target = step["handoff"]
+        title = (bundle.sops if target["target"] == "sop" else bundle.procedures)[target["to"]]["title"]
+        out.append(f"    Hand off to: {title} ({target['to']})")
+    return "\n".join(out) + "\n"
+
+
+def render_end(session: Session) -> str:
+    where = f"{session.end['sop']}:{session.end['step']}" if session.end else "?"
+    outcome = session.outcome or "no outcome (the step leads nowhere)"
+    path = " > ".join(step for _, step in session.path)
+    return f"Ended: {outcome} at {where}\nPath: {path}\nRecords made: {len(session.records)}\n"
+
+
+def _indent(text: str, width: int, mark: str = "") -> str:
+    prefix = " " * width + mark
+    return "\n".join((prefix + line).rstrip() for line in text.rstrip("\n").split("\n"))

@@ -1,0 +1,124 @@
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from compiler.runtime import Bundle, RuntimeFormatError
+from compiler.runtime.bundle import digest
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "schema" / "runtime.schema.json"
+
+
+@pytest.fixture
+def bundle_data(make_bundle):
+    return copy.deepcopy(make_bundle().data)
+
+
+def resealed(data):
+    data["digest"] = digest(data)
+    return data
+
+
+def test_bundle_conforms_to_the_schema(bundle_data):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert list(Draft202012Validator(schema).iter_errors(bundle_data)) == []
+
+
+def test_schema_refuses_what_the_runtime_cannot_run(bundle_data):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    step = bundle_data["sops"]["main"]["steps"][1]
+    step["decision"]["options"][0]["condition"] = {"input": "plan", "op": "like", "value": "b%"}
+    assert list(Draft202012Validator(schema).iter_errors(bundle_data))
+
+
+def test_conditions_are_normalized(bundle_data):
+    options = bundle_data["sops"]["main"]["steps"][1]["decision"]["options"]
+    assert options[0]["condition"] == {"input": "plan", "op": "eq", "value": "basic"}
+    assert options[0]["otherwise"] is False
+
+
+def test_durations_are_structured(bundle_data):
+    steps = {s["id"]: s for s in bundle_data["sops"]["main"]["steps"]}
+    assert steps["pause"]["wait"]["duration"] == {"amount": 2, "unit": "business_days", "text": "2 business days"}
+    assert steps["again"]["repeat"]["every"]["unit"] == "days"
+
+
+def test_tampered_bundle_is_refused(bundle_data):
+    bundle_data["sops"]["main"]["steps"][0]["title"] = "Changed by hand"
+    with pytest.raises(RuntimeFormatError, match="digest"):
+        Bundle.load(bundle_data)
+
+
+def test_resealed_bundle_with_broken_reference_is_refused(bundle_data):
+    bundle_data["sops"]["main"]["steps"][1]["decision"]["options"][0]["goto"] = "nowhere"
+    with pytest.raises(RuntimeFormatError, match="nowhere"):
+        Bundle.load(resealed(bundle_data))
+
+
+def test_malformed_bundle_names_the_place(bundle_data):
+    del bundle_data["sops"]["main"]["start"]
+    with pytest.raises(RuntimeFormatError, match="sops/main"):
+        Bundle.load(resealed(bundle_data))
+
+
+def test_truncated_json_is_refused(bundle_data, tmp_path):
+    text = json.dumps(bundle_data)
+    path = tmp_path / "bundle.json"
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(RuntimeFormatError, match="JSON"):
+        Bundle.load(path)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("format_version", "2.0"), ("min_runtime_version", "1.1"), ("format_version", "one"), ("format", "other"),
+])
+def test_versions_this_runtime_cannot_run_are_refused(bundle_data, key, value):
+    bundle_data[key] = value
+    with pytest.raises(RuntimeFormatError):
+        Bundle.load(resealed(bundle_data))
+
+
+def test_newer_minor_version_still_loads_when_runtime_suffices(bundle_data):
+    bundle_data["format_version"] = "1.7"
+    assert Bundle.load(resealed(bundle_data)).sops
+
+
+def test_missing_file_is_a_format_error(tmp_path):
+    with pytest.raises(RuntimeFormatError):
+        Bundle.load(tmp_path / "absent.json")
+
+
+NODE = shutil.which("node")
+AJV = REPO / "node_modules" / "ajv"
+
+
+@pytest.mark.skipif(not NODE or not AJV.exists(), reason="needs node and `npm ci` (scripts/setup.sh)")
+def test_seed_bundle_validates_under_node(tmp_path, seed_corpus, sopc):
+    out = tmp_path / "bundle.json"
+    assert sopc("export", seed_corpus, "-o", out).returncode == 0
+    good = subprocess.run([NODE, "tests/runtime/validate_bundle.mjs", SCHEMA, out], cwd=REPO, capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["sops"]["rejected-payment-outreach"]["steps"][0]["kind"] = "teleport"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    bad = subprocess.run([NODE, "tests/runtime/validate_bundle.mjs", SCHEMA, out], cwd=REPO, capture_output=True, text=True)
+    assert bad.returncode == 1 and "/kind" in bad.stdout
+
+
+def test_runtime_needs_only_the_standard_library(tmp_path, make_bundle):
+    import sys
+
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(make_bundle().data), encoding="utf-8")
+    blocked = "; ".join(f"sys.modules[{name!r}] = None" for name in ("yaml", "click", "jinja2", "jsonschema", "mkdocs"))
+    code = (f"import sys; {blocked}; from compiler.runtime import Bundle, Session; "
+            f"s = Session.start(Bundle.load({str(path)!r}), 'main', {{'plan': 'premium'}}); s.choose('Yes'); print(s.outcome)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "resolved"
