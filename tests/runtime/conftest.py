@@ -9,7 +9,7 @@ from compiler.runtime import Bundle
 
 from pathlib import Path
 
-SOPS = Path(__file__).resolve().parents[2] / "sops"
+CORPUS = Path(__file__).resolve().parent / "corpus"  # a fixed copy of a seed SOP with its scenarios
 
 FLOW = """
 sop: main
@@ -117,9 +117,8 @@ def flow_corpus(tmp_path):
 
 @pytest.fixture
 def seed_corpus(tmp_path):
-    """A copy of the seed SOP this feature's scenarios cover, isolated from other SOPs."""
+    """A copy of a fixed version of a seed SOP with its scenarios, so that
+    editing the real corpus does not change what these tests expect."""
     folder = tmp_path / "seed"
-    folder.mkdir()
-    for name in ("rejected-payment-outreach.yaml", "procedures.yaml"):
-        shutil.copy(SOPS / name, folder / name)
+    shutil.copytree(CORPUS, folder)
     return folder
