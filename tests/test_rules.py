@@ -87,6 +87,6 @@ def test_documentation_lists_every_rule_in_code_order():
 
 
 def test_rules_page_lists_every_rule():
-    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| (SOP\d{3}) \| ([a-z-]+) \| (error|warning) \|", page, re.M))
     assert rows == {(r.ID, r.SLUG, r.SEVERITY) for r in RULES}
