@@ -28,7 +28,8 @@ from .flowchart import FlowchartError, RenderStats, render_all, to_dot
 
 # Everything under these (relative to docs/) is generated and owned by sopc:
 # files there that a build does not produce are removed.
-GENERATED_DIRS = ("sops", "rules", "assets/sopc")
+GENERATED_DIRS = ("sops", "rules", "assets/sopc", "schema")
+SCHEMAS = [Path(__file__).resolve().parents[2] / "schema" / name for name in ("sop.schema.json", "runtime.schema.json")]
 GENERATED_FILES = ("index.md", "tags.md", "procedures.md")
 CSS = "assets/sopc/sopc.css"
 DEFAULT_SOURCES = "sops"
@@ -91,6 +92,8 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True,
     for rule in RULES:
         files[f"rules/{rule.SLUG}.md"] = markdown.rule_page(rule)
     files[CSS] = resources.files(__package__).joinpath("assets/sopc.css").read_text(encoding="utf-8")
+    for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
+        files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
     return files, stats
 
 
