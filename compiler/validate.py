@@ -14,6 +14,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
+from .fastschema import NotCompilable, compile_schema
 from .load import Document
 from .problems import Problem, did_you_mean
 
@@ -37,6 +38,15 @@ def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator({**root, "$ref": f"#/$defs/{definition}"}, format_checker=FormatChecker())
 
 
+@lru_cache(maxsize=None)
+def _fast_check(kind: str):
+    """The compiled yes/no checker for `kind`, or None if the schema cannot be compiled."""
+    try:
+        return compile_schema(_validator(kind).schema, FormatChecker())
+    except NotCompilable:
+        return None
+
+
 def document_kind(doc: Document) -> str | None:
     if "sop" in doc.data:
         return KIND_SOP
@@ -54,6 +64,9 @@ def validate(doc: Document) -> list[Problem]:
         hint = did_you_mean(keys[0], ["sop", "procedures"]) if keys else ""
         return [Problem(doc.path, line, col, "SOP011", "missing-key",
                         f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
+    fast = _fast_check(kind)
+    if fast is not None and fast(doc.data):
+        return []
     problems = [_problem(doc, error) for error in _validator(kind).iter_errors(doc.data)]
     return sorted(set(problems))
 
