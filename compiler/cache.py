@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import __version__
 from .problems import Problem
+from .result import Result
 from .sources import discover, display_path
 
 CACHE_DIR = Path(".sopc-cache") / "check"
@@ -99,8 +100,8 @@ def settings_fingerprint(config) -> str:
 def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
     """`check_paths`, answered from the cache when nothing changed, and filling it.
 
-    On a hit the result has an empty corpus: only the problems and counts
-    are kept, which is all the reporters need.
+    On a hit the result's corpus is None: only the problems and counts are
+    kept, which is all the reporters need.
     """
     environment = environment_fingerprint()
     files = discover(paths)
@@ -169,12 +170,9 @@ def _problem(data: dict) -> Problem:
 
 
 def _result_from(data):
-    from .check import Result
-    from .model import Corpus
-
     try:
         problems = [_problem(p) for p in data["problems"]]
         files, suppressed = int(data["files"]), int(data["suppressed"])
     except (KeyError, TypeError, ValueError):
         return None
-    return Result(Corpus(), problems, files, suppressed)
+    return Result(None, problems, files, suppressed)

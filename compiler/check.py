@@ -9,34 +9,15 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules as rules_registry
 from .config import Config
 from .load import LoadError, load_bytes, load_file
 from .model import Corpus, build_procedures, build_sop
-from .problems import ERROR, WARNING, Problem
+from .problems import Problem
+from .result import Result  # noqa: F401  (part of this module's API)
 from .sources import SOURCE_SUFFIXES, discover, display_path  # noqa: F401  (part of this module's API)
-
-
-@dataclass
-class Result:
-    corpus: Corpus
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
-    suppressed: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
 
 
 def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:

@@ -11,9 +11,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import best_match
-
 from .fastschema import NotCompilable, compile_schema
 from .load import Document
 from .problems import Problem, did_you_mean
@@ -31,18 +28,26 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
-def _validator(kind: str) -> Draft202012Validator:
+def _schema_for(kind: str) -> dict:
     root = {k: v for k, v in schema().items() if k != "oneOf"}
     definition = "sopFile" if kind == KIND_SOP else "proceduresFile"
-    return Draft202012Validator({**root, "$ref": f"#/$defs/{definition}"}, format_checker=FormatChecker())
+    return {**root, "$ref": f"#/$defs/{definition}"}
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str):
+    # Imported only when a document is invalid: the import alone costs more
+    # than checking a hundred valid SOPs.
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(_schema_for(kind), format_checker=FormatChecker())
 
 
 @lru_cache(maxsize=None)
 def _fast_check(kind: str):
     """The compiled yes/no checker for `kind`, or None if the schema cannot be compiled."""
     try:
-        return compile_schema(_validator(kind).schema, FormatChecker())
+        return compile_schema(_schema_for(kind))
     except NotCompilable:
         return None
 
@@ -83,6 +88,8 @@ def _problem(doc: Document, error) -> Problem:
 
 def _most_relevant(error):
     """Descend through oneOf/anyOf to the branch the author most likely meant."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         branch_errors = [e for e in error.context if e.validator != "type"] or error.context
         deeper = best_match(branch_errors)
