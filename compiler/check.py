@@ -6,89 +6,96 @@ the export and the runtime build on.
 
 from __future__ import annotations
 
+import gc
 import os
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import rules as rules_registry
 from .config import Config
-from .load import LoadError, load_file
+from .load import LoadError, load_bytes, load_file
 from .model import Corpus, build_procedures, build_sop
-from .problems import ERROR, WARNING, Problem
-from .validate import KIND_SOP, document_kind, validate
-
-SOURCE_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class Result:
-    corpus: Corpus
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
-    suppressed: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
+from .problems import Problem
+from .result import Result  # noqa: F401  (part of this module's API)
+from .sources import SOURCE_SUFFIXES, discover, display_path  # noqa: F401  (part of this module's API)
 
 
-def discover(paths) -> list[Path]:
-    """The source files under the given files and folders, sorted, without repeats."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix in SOURCE_SUFFIXES and child.is_file() and not _hidden(child, path):
-                    found[child] = None
-        else:
-            found[path] = None
-    return list(found)
+def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
+    """Load, validate and model every file; (corpus, problems, number of files).
 
-
-def _hidden(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts)
-
-
-def display_path(path: Path) -> str:
-    """The path as the author knows it: relative to the working folder when inside it."""
-    try:
-        return Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-
-
-def load_corpus(paths) -> tuple[Corpus, list[Problem], int]:
-    """Load, validate and model every file; (corpus, problems, number of files)."""
+    `stage_cache` (see `compiler.cache`) remembers each file's load and
+    schema problems by its content, so an unchanged file is not validated
+    again; the corpus is still built from every file.
+    """
     corpus = Corpus()
     problems: list[Problem] = []
     files = discover(paths)
-    for path in files:
-        try:
-            doc = load_file(path, display_path(path))
-        except LoadError as exc:
-            problems.extend(exc.problems)
-            continue
-        found = _merge(doc.problems, lambda: validate(doc))
-        if found:
-            problems.extend(found)
-            declared = doc.data.get("sop")
-            if isinstance(declared, str):
-                corpus.unusable_ids.add(declared)
-            continue
-        if document_kind(doc) == KIND_SOP:
-            _add(corpus, build_sop(doc))
-        else:
-            for procedure in build_procedures(doc):
-                _add(corpus, procedure)
+    with cyclic_gc_paused():
+        for path in files:
+            problems.extend(add_file(corpus, path, stage_cache))
     return corpus, problems, len(files)
+
+
+def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
+    """Load, validate and model one file into the corpus; its load and schema problems."""
+    display = display_path(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = None  # load_file explains it
+    known = stage_cache.lookup(display, raw) if stage_cache is not None and raw is not None else None
+    if known is not None and known.problems:
+        if known.declared:
+            corpus.unusable_ids.add(known.declared)
+        return known.problems
+    try:
+        doc = load_file(path, display) if raw is None else load_bytes(raw, display)
+    except LoadError as exc:
+        _remember(stage_cache, display, raw, exc.problems, None)
+        return exc.problems
+    # Imported here: a cached check that finds nothing changed never needs the validator.
+    from .validate import KIND_SOP, document_kind, validate
+
+    found = [] if known is not None else _merge(doc.problems, lambda: validate(doc))
+    declared = doc.data.get("sop") if isinstance(doc.data.get("sop"), str) else None
+    _remember(stage_cache, display, raw, found, declared)
+    if found:
+        if declared:
+            corpus.unusable_ids.add(declared)
+        return found
+    if document_kind(doc) == KIND_SOP:
+        _add(corpus, build_sop(doc))
+    else:
+        for procedure in build_procedures(doc):
+            _add(corpus, procedure)
+    return []
+
+
+def _remember(stage_cache, display, raw, problems, declared) -> None:
+    if stage_cache is not None and raw is not None:
+        stage_cache.store(display, raw, problems, declared)
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause the cycle collector while a corpus is read.
+
+    Every document keeps its node tree (for locating problems), so the heap
+    only grows while loading; the collector would rescan it again and again
+    for cycles that are not there, which more than doubles the load time of
+    a large corpus. Reference counting still frees everything acyclic, and
+    nothing the pipeline builds is cyclic. Re-entrant: nested use is fine.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was read is long-lived: move it out of the collector's sight,
+        # or the next collection rescans all of it at once.
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _merge(load_problems: list[Problem], schema_problems) -> list[Problem]:
@@ -111,12 +118,13 @@ def _add(corpus: Corpus, item) -> None:
     target[item.id] = item
 
 
-def check_paths(paths, config: Config | None = None) -> Result:
+def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result:
     config = config or Config()
-    corpus, problems, files = load_corpus(paths)
-    result = Result(corpus, problems, files)
-    for sop in list(corpus.sops.values()) + [d for d in corpus.duplicates if not hasattr(d, "url")]:
-        run_rules(sop, corpus, config, result)
+    with cyclic_gc_paused():
+        corpus, problems, files = load_corpus(paths, stage_cache)
+        result = Result(corpus, problems, files)
+        for sop in list(corpus.sops.values()) + [d for d in corpus.duplicates if not hasattr(d, "url")]:
+            run_rules(sop, corpus, config, result)
     result.problems.sort()
     return result
 

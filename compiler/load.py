@@ -17,9 +17,33 @@ import yaml
 from .problems import Problem
 
 try:  # The C parser is several times faster; the pure-Python one is the fallback.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, with the tag of each plain scalar remembered.
+
+    The parser asks for the tag of every scalar (is `yes` a bool, `12` an
+    int?) by trying a list of regular expressions. The answer depends only on
+    the text, and the same short texts (keys, ids, `true`) recur all over a
+    corpus, so short answers are kept.
+    """
+
+    _tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers or not implicit[0] or len(value) > 40:
+            return super().resolve(kind, value, implicit)
+        # Without path resolvers (the safe loader has none) the tag of a
+        # plain scalar depends on its text alone.
+        tag = self._tags.get(value)
+        if tag is None:
+            if len(self._tags) > 200_000:
+                self._tags.clear()
+            tag = self._tags[value] = super().resolve(kind, value, implicit)
+        return tag
 
 MAX_BYTES = 2 * 1024 * 1024
 

@@ -11,9 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import best_match
-
+from .fastschema import NotCompilable, compile_schema
 from .load import Document
 from .problems import Problem, did_you_mean
 
@@ -30,11 +28,28 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
-def _validator(kind: str) -> Draft202012Validator:
+def _schema_for(kind: str) -> dict:
     root = {k: v for k, v in schema().items() if k != "oneOf"}
     definition = "sopFile" if kind == KIND_SOP else "proceduresFile"
-    return Draft202012Validator({**root, "$ref": f"#/$defs/{definition}"}, format_checker=FormatChecker())
+    return {**root, "$ref": f"#/$defs/{definition}"}
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str):
+    # Imported only when a document is invalid: the import alone costs more
+    # than checking a hundred valid SOPs.
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(_schema_for(kind), format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=None)
+def _fast_check(kind: str):
+    """The compiled yes/no checker for `kind`, or None if the schema cannot be compiled."""
+    try:
+        return compile_schema(_schema_for(kind))
+    except NotCompilable:
+        return None
 
 
 def document_kind(doc: Document) -> str | None:
@@ -54,6 +69,9 @@ def validate(doc: Document) -> list[Problem]:
         hint = did_you_mean(keys[0], ["sop", "procedures"]) if keys else ""
         return [Problem(doc.path, line, col, "SOP011", "missing-key",
                         f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
+    fast = _fast_check(kind)
+    if fast is not None and fast(doc.data):
+        return []
     errors = _without_consequences(list(_validator(kind).iter_errors(doc.data)))
     return sorted({_problem(doc, error) for error in errors})
 
@@ -78,6 +96,8 @@ def _problem(doc: Document, error) -> Problem:
 def _most_relevant(error):
     """Descend through oneOf/anyOf to the branch the author most likely meant:
     one written for the kind of value the author wrote (a mapping, a text...)."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         depth = len(error.absolute_path)
         wrong_kind = {e.relative_schema_path[0] for e in error.context

@@ -1,0 +1,178 @@
+"""The check cache: `sopc check` on an unchanged corpus answers from disk.
+
+Two levels, both keyed by content hashes, never by modification times:
+
+- the whole result, keyed by the hash of every source file (path and bytes),
+  the settings, the date (some rules depend on today) and the environment
+  (sopc version, the schema and the compiler's own code). When nothing
+  changed, no YAML is read at all.
+- per file, the problems of the load and schema stages, keyed by the file's
+  path and bytes and the environment. When anything changed, every file is
+  loaded again and every rule runs again over the whole corpus (rules such as
+  duplicate ids, broken hand-offs and hand-off cycles look across files), but
+  only new or changed files are validated against the schema.
+
+One entry file per set of checked paths, under `.sopc-cache/check/`. Entries
+are written to a temporary file and renamed into place, so a reader never
+sees half an entry; an entry that cannot be read or has the wrong shape is
+ignored, and a cache that cannot be written is skipped silently: the cache
+can make a check faster, never different.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .problems import Problem
+from .result import Result
+from .sources import discover, display_path
+
+CACHE_DIR = Path(".sopc-cache") / "check"
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+SCHEMA = PACKAGE.parent / "schema" / "sop.schema.json"
+
+
+@dataclass
+class Known:
+    """What the load and schema stages found in one file."""
+
+    problems: list[Problem]
+    declared: str | None  # the `sop:` id of a file with problems, so hand-offs to it are not reported
+
+
+class StageCache:
+    """Per-file load and schema problems: read from the previous entry, collected for the next."""
+
+    def __init__(self, environment: str, previous: dict):
+        self.environment = environment
+        self.previous = previous
+        self.current: dict[str, dict] = {}
+
+    def key(self, display: str, raw: bytes) -> str:
+        digest = hashlib.sha256(self.environment.encode())
+        digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def lookup(self, display: str, raw: bytes) -> Known | None:
+        entry = self.previous.get(self.key(display, raw))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            return Known([_problem(p) for p in entry["problems"]], entry.get("declared"))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store(self, display: str, raw: bytes, problems: list[Problem], declared: str | None) -> None:
+        self.current[self.key(display, raw)] = {"problems": [asdict(p) for p in problems], "declared": declared}
+
+
+def environment_fingerprint() -> str:
+    """What, besides the sources, decides every stage's output: version, schema, compiler code."""
+    digest = hashlib.sha256(f"sopc {__version__} cache {FORMAT}\n".encode())
+    digest.update(_read(SCHEMA))
+    for source in sorted(PACKAGE.rglob("*.py")):
+        digest.update(str(source.relative_to(PACKAGE)).encode() + b"\0")
+        digest.update(_read(source))
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def settings_fingerprint(config) -> str:
+    """The settings that change what the rules report (strict only changes the exit code)."""
+    return json.dumps({"severities": config.severities, "options": config.options}, sort_keys=True, default=str)
+
+
+def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
+    """`check_paths`, answered from the cache when nothing changed, and filling it.
+
+    On a hit the result's corpus is None: only the problems and counts are
+    kept, which is all the reporters need.
+    """
+    environment = environment_fingerprint()
+    files = discover(paths)
+    whole = hashlib.sha256(f"{environment}\n{settings_fingerprint(config)}\n{datetime.date.today()}\n".encode())
+    for path in files:
+        whole.update(display_path(path).encode("utf-8", "surrogateescape") + b"\0")
+        whole.update(hashlib.sha256(_read_or_marker(path)).digest())
+    whole_key = whole.hexdigest()
+    entry_path = cache_dir / (hashlib.sha256(json.dumps([str(p) for p in paths]).encode()).hexdigest()[:32] + ".json")
+    entry = _load_entry(entry_path)
+    if entry.get("key") == whole_key:
+        result = _result_from(entry.get("result"))
+        if result is not None:
+            return result
+
+    from .check import check_paths  # the full pipeline, only when needed
+
+    stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {})
+    result = check_paths(paths, config, stages)
+    _write_entry(entry_path, {"key": whole_key, "result": _result_data(result), "files": stages.current})
+    return result
+
+
+def _read_or_marker(path: Path) -> bytes:
+    # An unreadable file hashes differently from every readable one, and from itself once readable.
+    try:
+        return b"+" + path.read_bytes()
+    except OSError as exc:
+        return f"-{exc.errno}".encode()
+
+
+def _load_entry(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            entry = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return entry if isinstance(entry, dict) else {}
+
+
+def _write_entry(path: Path, entry: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".tmp-", suffix=".json",
+                                             delete=False)
+        try:
+            with handle:
+                json.dump(entry, handle, separators=(",", ":"))
+            os.replace(handle.name, path)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    except OSError:
+        pass  # a read-only or full disk only costs speed
+
+
+def _result_data(result) -> dict:
+    return {"problems": [asdict(p) for p in result.problems], "files": result.files, "suppressed": result.suppressed}
+
+
+def _problem(data: dict) -> Problem:
+    problem = Problem(**data)
+    if not (isinstance(problem.line, int) and isinstance(problem.col, int) and isinstance(problem.path, str)):
+        raise ValueError("malformed problem")
+    return problem
+
+
+def _result_from(data):
+    try:
+        problems = [_problem(p) for p in data["problems"]]
+        files, suppressed = int(data["files"]), int(data["suppressed"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Result(None, problems, files, suppressed)

@@ -1,0 +1,33 @@
+"""The benchmark scripts still run: a tiny generated corpus, one quick pass. No timings are asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_generator_writes_a_deterministic_corpus_that_passes_check(tmp_path, sopc):
+    for out in ("a", "b"):
+        done = subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--size", "5", "--out",
+                               str(tmp_path / out), "--steps", "40"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "a").glob("*.yaml"))
+    assert len(names) == 6 and "procedures.yaml" in names
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    checked = sopc("check", "--no-cache", "--format", "json", tmp_path / "a")
+    assert checked.returncode == 0, checked.stdout
+    assert '"errors": 0' in checked.stdout
+
+
+def test_run_quick_prints_a_table():
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--sizes", "5", "--repeat", "1"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("| measurement"))
+    assert lines[header + 1].startswith("|---")
+    rows = [line for line in lines[header + 2:] if line.startswith("| ")]
+    measured = [row for row in rows if row.startswith("| `sopc check` cold vs parse floor")]
+    assert measured and all(" s |" in row for row in measured)
