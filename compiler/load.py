@@ -1,5 +1,10 @@
-"""Stage 1, load: read a source file safely into plain data, keeping the YAML
-node tree so that any later stage can point at the exact line and column.
+"""Stage 1, load: read a source file safely into plain data, keeping its
+text so that any later stage can point at the exact line and column.
+
+Positions are needed only for the few places a problem is reported, so the
+node tree is dropped after loading and composed again on the first
+`Document.locate()`: a corpus of thousands of valid SOPs then holds their data,
+not millions of nodes.
 
 Only YAML's safe subset is accepted: no tags that build objects, no anchors or
 aliases (they make one edit change many places, and a few lines of aliases can
@@ -70,15 +75,22 @@ class LoadError(Exception):
 
 @dataclass
 class Document:
-    """A loaded source file: its data and the node tree it came from."""
+    """A loaded source file: its data and the text it came from."""
 
     path: str
     data: object
-    root: yaml.Node | None = field(repr=False, default=None)
-    lines: list[str] = field(repr=False, default_factory=list)
+    text: str = field(repr=False, default="")
     # Problems that still let the file be read (a duplicate key, an alias):
     # reported together with what the later stages find.
     problems: list[Problem] = field(default_factory=list)
+    _root: yaml.Node | None = field(init=False, repr=False, default=None)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The node tree, composed again on first use (the text already parsed once)."""
+        if self._root is None and self.text:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        return self._root
 
     def locate(self, keys=(), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `keys`; of its key if `key`.
@@ -97,9 +109,6 @@ class Document:
         if target is None:
             return (1, 1)
         return (target.start_mark.line + 1, target.start_mark.column + 1)
-
-    def source_line(self, line: int) -> str:
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
 
 def _child(node, part):
@@ -137,7 +146,6 @@ def load_bytes(raw: bytes, display: str) -> Document:
         raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
     except yaml.YAMLError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP001", "yaml-syntax", f"invalid YAML: {exc}")])
-    lines = text.splitlines()
     if root is None:
         raise LoadError([_problem(display, 1, 1, "SOP003", "not-a-mapping", "the file is empty; an SOP file starts with `sop:`, a procedures file with `procedures:`")])
     if not isinstance(root, yaml.MappingNode):
@@ -146,7 +154,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
         raise LoadError([_problem(display, line, col, "SOP003", "not-a-mapping", f"the file holds {kind}; it must be a mapping starting with `sop:` or `procedures:`")])
     builder = _Builder(display)
     data = builder.build(root)
-    return Document(display, data, root, lines, builder.problems)
+    return Document(display, data, text, builder.problems)
 
 
 def _decode(raw: bytes, display: str) -> str:
