@@ -53,7 +53,7 @@ class Script:
 
 @dataclass
 class Record:
-    system: str
+    system: str | None
     action: str
     title: str | None = None
     fields: dict[str, str | list[str]] = field(default_factory=dict)
@@ -352,7 +352,7 @@ def _script(item: dict, where: Path) -> Script:
 
 
 def _record(item: dict, where: Path) -> Record:
-    return Record(item["system"], item["action"], item.get("title"), dict(item.get("fields") or {}), where)
+    return Record(item.get("system"), item["action"], item.get("title"), dict(item.get("fields") or {}), where)
 
 
 def _option(item: dict, where: Path) -> Option:

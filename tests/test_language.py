@@ -65,6 +65,8 @@ def test_scripts_callouts_and_records(sop):
     assert (case.system, case.action, case.title) == ("Salesforce", "create", "Reactivation case")
     assert list(case.fields) == ["Primary Reason", "Secondary Reason", "Participants"]
     assert case.fields["Participants"] == ["Account Manager", "{{ homeowner_name }}"]
+    unnamed = sop.steps["call_homeowner"].records[0]
+    assert (unnamed.system, unnamed.fields) == (None, {})  # the source did not say which system
 
 
 def test_decision_values_become_conditions(sop):
@@ -92,9 +94,9 @@ def test_repeat_wait_handoff_and_end(sop):
 
 
 def test_locate_points_at_keys_and_values(sop):
-    assert sop.locate(("steps", "retry"), key=True) == (115, 3)
+    assert sop.locate(("steps", "retry"), key=True) == (118, 3)
     line, _ = sop.locate(("steps", "retry", "repeat", "max_attempts"))
-    assert line == 118
+    assert line == 121
 
 
 @pytest.mark.parametrize("raw, code", [

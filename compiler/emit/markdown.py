@@ -190,7 +190,8 @@ def _admonition_title(text: str) -> str:
 
 
 def record_block(record: Record, fill: Placeholders) -> str:
-    heading = f"{ACTION_WORDS.get(record.action, record.action)} {sanitize.inline(record.system)}"
+    verb = ACTION_WORDS.get(record.action, record.action)
+    heading = f"{verb} {sanitize.inline(record.system)}" if record.system else verb.removesuffix(" in")
     if record.title:
         heading += f": {sanitize.inline(record.title)}"
     if not record.fields:
