@@ -14,7 +14,7 @@ from pathlib import Path
 from . import rules as rules_registry
 from .config import Config
 from .load import LoadError, load_bytes, load_file
-from .model import Corpus, build_procedures, build_sop
+from .model import Corpus, Procedure, Sop, build_procedures, build_sop
 from .problems import Problem
 from .result import Result  # noqa: F401  (part of this module's API)
 from .sources import SOURCE_SUFFIXES, discover, display_path  # noqa: F401  (part of this module's API)
@@ -80,10 +80,10 @@ def _remember(stage_cache, display, raw, problems, declared) -> None:
 def cyclic_gc_paused():
     """Pause the cycle collector while a corpus is read.
 
-    Every document keeps its node tree (for locating problems), so the heap
-    only grows while loading; the collector would rescan it again and again
-    for cycles that are not there, which more than doubles the load time of
-    a large corpus. Reference counting still frees everything acyclic, and
+    The heap only grows while a corpus loads (every SOP's data and model stay
+    until the rules have run), so the collector would rescan it again and
+    again for cycles that are not there, which more than doubles the load
+    time of a large corpus. Reference counting still frees everything acyclic, and
     nothing the pipeline builds is cyclic. Re-entrant: nested use is fine.
     """
     was_enabled = gc.isenabled()
@@ -114,7 +114,7 @@ def _add(corpus: Corpus, item) -> None:
     if item.id in corpus.sops or item.id in corpus.procedures:
         corpus.duplicates.append(item)
         return
-    target = corpus.procedures if hasattr(item, "url") else corpus.sops
+    target = corpus.procedures if isinstance(item, Procedure) else corpus.sops
     target[item.id] = item
 
 
@@ -123,7 +123,7 @@ def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result
     with cyclic_gc_paused():
         corpus, problems, files = load_corpus(paths, stage_cache)
         result = Result(corpus, problems, files)
-        for sop in list(corpus.sops.values()) + [d for d in corpus.duplicates if not hasattr(d, "url")]:
+        for sop in list(corpus.sops.values()) + [d for d in corpus.duplicates if isinstance(d, Sop)]:
             run_rules(sop, corpus, config, result)
     result.problems.sort()
     return result
