@@ -17,7 +17,6 @@ as they exist.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics

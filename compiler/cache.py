@@ -33,11 +33,12 @@ from . import __version__
 from .problems import Problem
 from .result import Result
 from .sources import discover, display_path
+from .schemas import SOP_SCHEMA
 
 CACHE_DIR = Path(".sopc-cache") / "check"
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
-SCHEMA = PACKAGE.parent / "schema" / "sop.schema.json"
+SCHEMA = SOP_SCHEMA
 
 
 @dataclass

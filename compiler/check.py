@@ -7,7 +7,6 @@ the export and the runtime build on.
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import contextmanager
 from pathlib import Path
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 from .fastschema import NotCompilable, compile_schema
 from .load import Document
 from .problems import Problem, did_you_mean
+from .schemas import SOP_SCHEMA
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "sop.schema.json"
+SCHEMA_PATH = SOP_SCHEMA
 
 FLOW_KEYS = ("next", "options", "end", "handoff", "repeat")
 

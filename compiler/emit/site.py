@@ -25,11 +25,12 @@ from ..report import text as text_report
 from ..rules import RULES
 from . import markdown
 from .flowchart import FlowchartError, RenderStats, render_all, to_dot
+from ..schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 
 # Everything under these (relative to docs/) is generated and owned by sopc:
 # files there that a build does not produce are removed.
 GENERATED_DIRS = ("sops", "rules", "assets/sopc", "schema")
-SCHEMAS = [Path(__file__).resolve().parents[2] / "schema" / name for name in ("sop.schema.json", "runtime.schema.json")]
+SCHEMAS = [SOP_SCHEMA, RUNTIME_SCHEMA]
 GENERATED_FILES = ("index.md", "tags.md", "procedures.md")
 CSS = "assets/sopc/sopc.css"
 DEFAULT_SOURCES = "sops"

@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import FactError, RuntimeFormatError, UnknownSopError
+from ..schemas import RUNTIME_SCHEMA
 
 FORMAT = "sopc-runtime"
 FORMAT_VERSION = "1.0"
 RUNTIME_VERSION = "1.0"  # the bundle version this runtime implements
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "runtime.schema.json"
+SCHEMA_PATH = RUNTIME_SCHEMA
 
 
 def parse_version(text, what: str) -> tuple[int, int]:
