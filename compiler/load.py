@@ -105,7 +105,7 @@ class Document:
         """
         known = self.marks.get(tuple(keys))
         if known is not None:
-            return known[0] if key else known[1]
+            return _position(known[0] if key else known[1])
         node, key_node = self.root, None
         for part in keys:
             found = _child(node, part)
@@ -119,8 +119,8 @@ class Document:
         return (target.start_mark.line + 1, target.start_mark.column + 1)
 
 
-def _position(node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+def _position(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
 
 
 def _child(node, part):
@@ -196,8 +196,8 @@ class _Builder:
         self._seen: set[int] = set()
 
     def _mark(self, path, key_node, value_node) -> None:
-        if path not in self.marks:  # the first of duplicate keys, as `locate` finds it
-            self.marks[path] = (_position(key_node), _position(value_node))
+        # Marks, not (line, col) tuples: made only for the few paths located.
+        self.marks[path] = (key_node.start_mark, value_node.start_mark)
 
     def build(self, node, key_node=None, path=None):
         """Plain data of `node`; `path` (its keys from the root) while it is shallow enough to mark."""
