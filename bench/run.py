@@ -9,9 +9,8 @@ system) of the child process and its own children, which a shared machine
 disturbs far less than wall-clock time (`--clock wall` to use that instead).
 
 Corpora are written by `bench/generate.py` into `bench/corpus/<size>` when
-missing. Commands this checkout does not have yet (`sopc export`, `sopc
-build`, a runtime) are shown as "n/a (command missing)" and measured as soon
-as they exist.
+missing. What each row measures and against what: docs/benchmarks.md. A
+command this checkout does not have is shown as "n/a (command missing)".
 """
 
 from __future__ import annotations
