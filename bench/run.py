@@ -9,9 +9,8 @@ system) of the child process and its own children, which a shared machine
 disturbs far less than wall-clock time (`--clock wall` to use that instead).
 
 Corpora are written by `bench/generate.py` into `bench/corpus/<size>` when
-missing. Commands this checkout does not have yet (`sopc export`, `sopc
-build`, a runtime) are shown as "n/a (command missing)" and measured as soon
-as they exist.
+missing. What each row measures and against what: docs/benchmarks.md. A
+command this checkout does not have is shown as "n/a (command missing)".
 """
 
 from __future__ import annotations
@@ -85,7 +84,7 @@ class Bench:
     # -- running things ---------------------------------------------------
 
     def run(self, argv: list[str], cwd: Path | None = None, check: bool = True) -> Sample:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd or self.work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         output, usage = _communicate_with_usage(proc)
@@ -186,44 +185,32 @@ class Bench:
             return None
         folder, files = self.corpus(size)
         bundle = self.work / f"bundle-{size}.json"
-        argv = self.export_argv(folder, bundle)
-        if argv is None:
-            self.add(label, size, note="n/a (export failed; see stderr)")
-            return None
-        value, ref, ratio = self.paired(lambda: self.run(argv), self.parse_floor(files))
+        value, ref, ratio = self.paired(lambda: self.run(self.sopc("export", str(folder), "-o", str(bundle))),
+                                        self.parse_floor(files))
         self.export_cold[size] = value
         self.add(label, size, value, ref, ratio, "≤ 1.5x", ratio <= 1.5)
         return bundle
 
-    def export_argv(self, folder: Path, bundle: Path) -> list[str] | None:
-        """The first usual spelling of the export command that writes the bundle."""
-        for argv in (self.sopc("export", str(folder), "--out", str(bundle)),
-                     self.sopc("export", str(folder), "-o", str(bundle)),
-                     self.sopc("export", "--sources", str(folder), "--out", str(bundle))):
-            sample = self.run(argv, check=False)
-            if sample.returncode == 0 and bundle.is_file():
-                return argv
-            last = sample.output
-        print(f"  export failed:\n{last[-2000:]}", file=sys.stderr)
-        return None
-
     def runtime(self, size: int, bundle: Path | None) -> None:
-        label = "runtime bundle load vs `json.load`"
+        label = "runtime `Bundle.load` vs `json.load` (in-process)"
         if bundle is None:
             self.add(label, size, note="n/a (command missing: `sopc export`)")
             self.add("runtime steps per second on random walks", size, note="n/a (command missing: `sopc export`)")
             return
-        probe = self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "probe"], check=False)
-        if probe.returncode != 0:
-            why = "n/a (command missing: `compiler.runtime` with `load_bundle` and `walk`)"
-            self.add(label, size, note=why)
-            self.add("runtime steps per second on random walks", size, note=why)
-            return
-        value, ref, ratio = self.paired(lambda: self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "load"]),
-                                        lambda: self.run([sys.executable, "-c", JSON_FLOOR, str(bundle)]))
-        self.add(label, size, value, ref, ratio)
-        walked = self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "walk"])
-        self.add("runtime steps per second on random walks", size, walked.output.strip().splitlines()[-1])
+        loads, floors, ratios = [], [], []
+        for _ in range(self.repeat):
+            ours, floor = map(float, self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "load"]).output.split())
+            loads.append(ours)
+            floors.append(floor)
+            ratios.append(ours / floor if floor else float("inf"))
+        self.add(label, size, statistics.median(loads), statistics.median(floors), statistics.median(ratios))
+        rates, last = [], ""
+        for seed in range(self.repeat):
+            last = self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "walk", str(seed)]).output.strip()
+            rates.append(float(last.splitlines()[-1].split()[0]))
+        detail = last.splitlines()[-1].split(": ", 1)[1]
+        self.add("runtime steps per second on random walks", size,
+                 f"{statistics.median(rates):,.0f} steps/s", detail)
 
     def site(self, size: int) -> None:
         label = "`sopc build` from scratch vs mkdocs + dot by hand"
@@ -234,30 +221,54 @@ class Bench:
             self.add(label, size, note=f"n/a (skipped above {self.site_max} SOPs; --site-max)")
             return
         folder, _ = self.corpus(size)
-        ours_dir, base_dir = site_project(self.work / f"site-{size}"), self.work / f"baseline-{size}"
-        write_baseline(folder, base_dir)
-
-        def ours():
-            for generated in ("site", ".sopc-cache", "docs/sops"):
-                shutil.rmtree(ours_dir / generated, ignore_errors=True)
-            return self.run(self.sopc("build", "--sources", str(folder), "--site-dir", "site"), cwd=ours_dir)
-
-        def baseline():
-            shutil.rmtree(base_dir / "site", ignore_errors=True)
-            return self.run([sys.executable, "-c", BASELINE_BUILD, str(base_dir)], cwd=base_dir)
-
+        project = site_project(self.work / f"site-{size}", folder)
+        build = self.sopc("build", "--sources", "sops", "--site-dir", "site")
         try:
-            value, ref, ratio = self.paired(ours, baseline)
+            first = self.run(build, cwd=project)  # the pages the baseline is made of
         except CommandFailed as exc:
             print(f"  site build failed:\n{exc.sample.output[-2000:]}", file=sys.stderr)
             self.add(label, size, note="n/a (build failed; see stderr)")
             return
+        baseline_dir = write_baseline(project, self.work / f"baseline-{size}")
+
+        def from_scratch():
+            clear_generated(project)
+            sample = self.run(build, cwd=project)
+            drawn, _ = flowcharts_drawn(sample.output)
+            if drawn != size:
+                raise CommandFailed(build, sample, f"drew {drawn} flowcharts from scratch, expected {size}")
+            return sample
+
+        def baseline():
+            shutil.rmtree(baseline_dir / "site", ignore_errors=True)
+            shutil.rmtree(baseline_dir / "svg", ignore_errors=True)
+            return self.run([sys.executable, "-c", BASELINE_BUILD, str(baseline_dir)], cwd=baseline_dir)
+
+        value, ref, ratio = self.paired(from_scratch, baseline)
         self.add(label, size, value, ref, ratio, "≤ 1.2x", ratio <= 1.2)
+        self.rebuilds(size, project, build, first)
+
+    def rebuilds(self, size: int, project: Path, build: list[str], first: Sample) -> None:
+        """Rebuilding re-draws only the flowcharts whose graph changed."""
+        again = self.run(build, cwd=project)
+        drawn, cached = flowcharts_drawn(again.output)
+        self.add("`sopc build` again, nothing changed: flowcharts re-drawn", size,
+                 f"{drawn} drawn, {cached} from cache", f"{self.seconds(again):.3f} s", target="0", met=drawn == 0,
+                 ratio=None)
+        edited = edit_one_sop(project / "sops")
+        try:
+            after = self.run(build, cwd=project)
+        finally:
+            edited.restore()
+        drawn, cached = flowcharts_drawn(after.output)
+        self.add("`sopc build` after editing one SOP: flowcharts re-drawn", size,
+                 f"{drawn} drawn, {cached} from cache", f"{self.seconds(after):.3f} s", target="1", met=drawn == 1,
+                 ratio=None)
 
 
 class CommandFailed(Exception):
-    def __init__(self, argv, sample: Sample):
-        super().__init__(f"{' '.join(argv[:4])} ... exited {sample.returncode}")
+    def __init__(self, argv, sample: Sample, why: str | None = None):
+        super().__init__(f"{' '.join(argv[:4])} ... {why or f'exited {sample.returncode}'}")
         self.sample = sample
 
 
@@ -300,74 +311,147 @@ def available_commands() -> set[str]:
 # -- runtime and site helpers -------------------------------------------------
 
 RUNTIME_PROBE = """
-import random, sys, time
-from compiler import runtime
-bundle, what = sys.argv[1], sys.argv[2]
-if not hasattr(runtime, "load_bundle") or not hasattr(runtime, "walk"):
-    sys.exit(3)
-if what == "load":
-    runtime.load_bundle(bundle)
-elif what == "walk":
-    loaded = runtime.load_bundle(bundle)
-    rng = random.Random(1)
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < 2:
-        steps += runtime.walk(loaded, rng)
-    print(f"{steps / (time.perf_counter() - start):,.0f} steps/s")
+import json, random, sys, time
+from datetime import date
+from compiler.runtime import Bundle, Session
+
+path, what = sys.argv[1], sys.argv[2]
+if what == "load":  # CPU seconds of Bundle.load, then of json.load, of the same file
+    start = time.process_time()
+    Bundle.load(path)
+    ours = time.process_time() - start
+    start = time.process_time()
+    with open(path, "rb") as handle:
+        json.load(handle)
+    print(ours, time.process_time() - start)
+elif what == "walk":  # one random walk through every SOP, again until a second has passed
+    bundle = Bundle.load(path)
+    rng = random.Random(int(sys.argv[3]))
+    today = date(2026, 1, 15)
+    steps = walks = 0
+    start = time.process_time()
+    while walks == 0 or time.process_time() - start < 1.0:
+        for sop_id in sorted(bundle.sops):
+            session = Session.start(bundle, sop_id, today=today)
+            for _ in range(10_000):
+                shown = session.view()  # what a tool shows the agent at every stop
+                if session.status == "question":
+                    session.choose(rng.randint(1, len(shown["options"])))
+                elif session.status == "waiting":
+                    session.resume()
+                else:
+                    break
+            steps += len(session.log)
+            walks += 1
+    elapsed = time.process_time() - start
+    print(f"{steps / elapsed:.0f} steps/s: {walks} walks, {steps} steps in {elapsed:.2f} s")
 """
 
+# The floor of a site build: Graphviz draws the same graphs (as many at a
+# time as `sopc build` draws: one per core, at most 8) and MkDocs builds the
+# same pages, with no hook.
 BASELINE_BUILD = """
-import subprocess, sys
+import os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
 root = Path(sys.argv[1])
-for dot in sorted((root / "docs").glob("*.dot")):
-    subprocess.run(["dot", "-Tsvg", str(dot), "-o", str(dot.with_suffix(".svg"))], check=True)
+(root / "svg").mkdir(exist_ok=True)
+
+def draw(dot):
+    subprocess.run(["dot", "-Tsvg", str(dot), "-o", str(root / "svg" / (dot.stem + ".svg"))], check=True)
+
+with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 2))) as pool:
+    list(pool.map(draw, sorted((root / "dot").glob("*.dot"))))
 subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")], check=True)
 """
 
+# What `sopc build` writes into docs/ (compiler/emit/site.py): cleared for a build from scratch.
+GENERATED = ("sops", "rules", "assets/sopc", "schema", "index.md", "tags.md", "procedures.md")
 
-def site_project(folder: Path) -> Path:
-    """A copy of this checkout's site set-up (MkDocs configuration, hand-written pages)."""
+
+def site_project(folder: Path, corpus: Path) -> Path:
+    """A project as `sopc build` expects it: this checkout's mkdocs.yml and
+    hand-written docs, the corpus as sops/, the hook's compiler beside them."""
     if folder.exists():
         return folder
     folder.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
-    if (REPO / "docs").is_dir():
-        shutil.copytree(REPO / "docs", folder / "docs", ignore=shutil.ignore_patterns("sops"))
+    (folder / "docs").mkdir()
+    for page in sorted((REPO / "docs").glob("*.md")):
+        if page.name not in GENERATED:
+            shutil.copy(page, folder / "docs" / page.name)
+    shutil.copytree(corpus, folder / "sops", ignore=shutil.ignore_patterns(".generated"))
     (folder / "compiler").symlink_to(REPO / "compiler")
     return folder
 
 
-def write_baseline(corpus: Path, folder: Path) -> None:
-    """The same SOPs as hand-written Markdown pages and Graphviz files: what a plain MkDocs site costs."""
+def clear_generated(project: Path) -> None:
+    """Back to a fresh checkout: no site, no flowchart cache, no generated pages."""
+    for name in ("site", ".sopc-cache"):
+        shutil.rmtree(project / name, ignore_errors=True)
+    for name in GENERATED:
+        path = project / "docs" / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def flowcharts_drawn(output: str) -> tuple[int, int]:
+    """(drawn, from cache) as `sopc build` reports them: "N flowcharts drawn, M from cache"."""
+    import re
+
+    found = re.search(r"(\d+) flowcharts drawn, (\d+) from cache", output)
+    if not found:
+        raise ValueError(f"`sopc build` did not say how many flowcharts it drew:\n{output[-1000:]}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def write_baseline(project: Path, folder: Path) -> Path:
+    """The pages `sopc build` generated, as a plain MkDocs project (same theme,
+    extensions, menu and style sheet, no hook), and the DOT sources it drew."""
     import yaml
 
-    docs = folder / "docs"
-    if docs.is_dir():
-        return
-    docs.mkdir(parents=True)
-    (folder / "mkdocs.yml").write_text("site_name: Baseline\ntheme:\n  name: material\n  font: false\n"
-                                       "plugins:\n  - search\nmarkdown_extensions:\n  - admonition\n  - tables\n")
-    (docs / "index.md").write_text("# SOPs\n")
-    for path in sorted(corpus.glob("*.yaml")):
-        data = yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-        if "sop" not in data:
-            continue
-        page = [f"# {data['title']}", "", data.get("purpose", ""), "", f"![Flowchart]({data['sop']}.svg)", ""]
-        edges = []
-        for step_id, step in data["steps"].items():
-            page += [f"## {step.get('title', step_id)}", "", step.get("do", ""), ""]
-            for script in step.get("scripts", []):
-                text = next(v for k, v in script.items() if k != "title")
-                page += ["!!! quote \"Script\"", "    " + text.replace("\n", "\n    "), ""]
-            for option in step.get("options", []):
-                page.append(f"- {option['label']}: go to {option['goto']}")
-                edges.append(f'"{step_id}" -> "{option["goto"]}";')
-            if "next" in step:
-                edges.append(f'"{step_id}" -> "{step["next"]}";')
-            page.append("")
-        (docs / f"{data['sop']}.md").write_text("\n".join(page))
-        (docs / f"{data['sop']}.dot").write_text("digraph G {\n" + "\n".join(edges) + "\n}\n")
+    sys.path.insert(0, str(REPO))
+    from compiler.check import load_corpus
+    from compiler.emit.flowchart import to_dot
+    from compiler.emit.site import navigation
+
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(project / "docs", folder / "docs")
+    corpus = load_corpus([project / "sops"])[0]
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    for key in ("hooks", "watch"):
+        config.pop(key, None)
+    config["nav"] = navigation(corpus, folder / "docs")
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (folder / "dot").mkdir()
+    for sop_id, sop in corpus.sops.items():
+        (folder / "dot" / f"{sop_id}.dot").write_text(to_dot(sop, corpus, config.get("use_directory_urls", True)),
+                                                      encoding="utf-8")
+    return folder
+
+
+@dataclass
+class Edited:
+    path: Path
+    original: bytes
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+def edit_one_sop(sources: Path) -> Edited:
+    """Retitle one step of one SOP: only that SOP's flowchart changes."""
+    for path in sorted(sources.glob("*.yaml")):
+        original = path.read_bytes()
+        text = original.decode("utf-8")
+        if "title: Close the contact\n" in text:
+            path.write_text(text.replace("title: Close the contact\n", "title: Close the contact now\n", 1),
+                            encoding="utf-8")
+            return Edited(path, original)
+    raise ValueError(f"no SOP in {sources} has the step this benchmark retitles")
 
 
 # -- main ---------------------------------------------------------------------
@@ -382,14 +466,15 @@ def table(rows: list[Row]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=None, help="comma-separated corpus sizes (default 100,1000,5000; 100 with --quick)")
+    parser.add_argument("--sizes", default=None, help="comma-separated corpus sizes (default 100,1000,5000; 20 with --quick)")
     parser.add_argument("--repeat", type=int, default=None, help="repetitions per measurement (default 5; 1 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="one small size, one repetition: a smoke run")
+    parser.add_argument("--quick", action="store_true",
+                        help="every row once on 20 SOPs: a smoke run of well under a minute")
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--jsonschema-max", type=int, default=1000, help="largest size to run check-jsonschema on")
     parser.add_argument("--site-max", type=int, default=100, help="largest size to build the site for")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s) for s in (args.sizes or ("100" if args.quick else "100,1000,5000")).split(",")})
+    sizes = sorted({int(s) for s in (args.sizes or ("20" if args.quick else "100,1000,5000")).split(",")})
     repeat = args.repeat or (1 if args.quick else 5)
     with tempfile.TemporaryDirectory(prefix="sopc-bench-") as work:
         bench = Bench(sizes, repeat, args.clock, args.jsonschema_max, args.site_max, Path(work))

@@ -51,6 +51,7 @@ class _Loader(_BaseLoader):
         return tag
 
 MAX_BYTES = 2 * 1024 * 1024
+MARKED_DEPTH = 2  # paths this short are located from marks kept while loading
 
 _STR = "tag:yaml.org,2002:str"
 _COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -83,6 +84,10 @@ class Document:
     # Problems that still let the file be read (a duplicate key, an alias):
     # reported together with what the later stages find.
     problems: list[Problem] = field(default_factory=list)
+    # (line, col) of the key and of the value at every path of one or two
+    # parts (("sop",), ("steps", "call")): the places exports and most
+    # reports point at, answered without composing the tree again.
+    marks: dict = field(repr=False, default_factory=dict)
     _root: yaml.Node | None = field(init=False, repr=False, default=None)
 
     @property
@@ -98,6 +103,9 @@ class Document:
         A path that leaves the tree points at the deepest node it reaches, so
         a missing key is reported on the mapping that should hold it.
         """
+        known = self.marks.get(tuple(keys))
+        if known is not None:
+            return _position(known[0] if key else known[1])
         node, key_node = self.root, None
         for part in keys:
             found = _child(node, part)
@@ -109,6 +117,10 @@ class Document:
         if target is None:
             return (1, 1)
         return (target.start_mark.line + 1, target.start_mark.column + 1)
+
+
+def _position(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
 
 
 def _child(node, part):
@@ -153,8 +165,8 @@ def load_bytes(raw: bytes, display: str) -> Document:
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         raise LoadError([_problem(display, line, col, "SOP003", "not-a-mapping", f"the file holds {kind}; it must be a mapping starting with `sop:` or `procedures:`")])
     builder = _Builder(display)
-    data = builder.build(root)
-    return Document(display, data, text, builder.problems)
+    data = builder.build(root, path=())
+    return Document(display, data, text, builder.problems, builder.marks)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -180,9 +192,17 @@ class _Builder:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
+        self.marks: dict = {}
         self._seen: set[int] = set()
 
-    def build(self, node, key_node=None):
+    def _mark(self, path, key_node, value_node) -> None:
+        # Marks, not (line, col) tuples: made only for the few paths located.
+        self.marks[path] = (key_node.start_mark, value_node.start_mark)
+
+    def build(self, node, key_node=None, path=None):
+        """Plain data of `node`; `path` (its keys from the root) while it is shallow enough to mark."""
+        if path == ():
+            self._mark(path, node, node)
         if id(node) in self._seen:
             # An alias is the very node it names, so point at the key it is used under.
             self._report(key_node or node, "SOP005", "unsupported-yaml", "anchors and aliases are not supported; write the value out, or move shared steps into their own SOP and hand off to it")
@@ -194,10 +214,16 @@ class _Builder:
             self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
             return None
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item) for item in node.value]
-        return self._mapping(node)
+            if path is None or len(path) >= MARKED_DEPTH:
+                return [self.build(item) for item in node.value]
+            items = []
+            for index, item in enumerate(node.value):
+                self._mark(path + (index,), item, item)
+                items.append(self.build(item, path=path + (index,)))
+            return items
+        return self._mapping(node, path if path is not None and len(path) < MARKED_DEPTH else None)
 
-    def _mapping(self, node):
+    def _mapping(self, node, path=None):
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -208,7 +234,11 @@ class _Builder:
                 first = next(k for k, _ in node.value if k.value == key)
                 self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
                 continue
-            result[key] = self.build(value_node, key_node)
+            if path is None:
+                result[key] = self.build(value_node, key_node)
+            else:
+                self._mark(path + (key,), key_node, value_node)
+                result[key] = self.build(value_node, key_node, path + (key,))
         return result
 
     def _scalar(self, node):

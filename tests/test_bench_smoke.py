@@ -31,3 +31,11 @@ def test_run_quick_prints_a_table():
     rows = [line for line in lines[header + 2:] if line.startswith("| ")]
     measured = [row for row in rows if row.startswith("| `sopc check` cold vs parse floor")]
     assert measured and all(" s |" in row for row in measured)
+    exported = [row for row in rows if row.startswith("| `sopc export` vs parse floor")]
+    assert exported and all(" s |" in row for row in exported)
+    walked = [row for row in rows if row.startswith("| runtime steps per second")]
+    assert walked and all("steps/s" in row for row in walked)
+    unchanged = next(row for row in rows if row.startswith("| `sopc build` again, nothing changed"))
+    assert "| 0 drawn, 5 from cache |" in unchanged
+    edited = next(row for row in rows if row.startswith("| `sopc build` after editing one SOP"))
+    assert "| 1 drawn, 4 from cache |" in edited

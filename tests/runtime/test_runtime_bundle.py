@@ -122,3 +122,56 @@ def test_runtime_needs_only_the_standard_library(tmp_path, make_bundle):
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "resolved"
+
+
+ODD_VALUES = [None, True, 0, -1, 2.5, "", "x", "1.0", [], ["x"], {}, {"x": 1}]
+
+
+def _containers(value, found):
+    """Every mapping and list inside a bundle, to mutate one at random."""
+    if isinstance(value, (dict, list)):
+        found.append(value)
+        for child in value.values() if isinstance(value, dict) else value:
+            _containers(child, found)
+    return found
+
+
+def _mutated(data, rng):
+    data = copy.deepcopy(data)
+    target = rng.choice(_containers(data, []))
+    if isinstance(target, list):
+        if target and rng.random() < 0.5:
+            del target[rng.randrange(len(target))]
+        else:
+            target.append(copy.deepcopy(rng.choice(ODD_VALUES)))
+    elif target and rng.random() < 0.4:
+        del target[rng.choice(sorted(target))]
+    elif target and rng.random() < 0.8:
+        target[rng.choice(sorted(target))] = copy.deepcopy(rng.choice(ODD_VALUES))
+    else:
+        target[rng.choice(["extra", "kind", "op", "unit", "then"])] = copy.deepcopy(rng.choice(ODD_VALUES))
+    return data
+
+
+def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_mutated_bundles(bundle_data):
+    import random
+
+    from compiler.runtime.bundle import _fast_checker
+
+    fast = _fast_checker()
+    assert fast is not None, "schema/runtime.schema.json no longer compiles: loading falls back to jsonschema alone"
+    slow = Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert fast(bundle_data) and slow.is_valid(bundle_data)
+    rng = random.Random(11)
+    invalid = 0
+    for i in range(400):
+        data = _mutated(bundle_data, rng)
+        assert fast(data) == slow.is_valid(data), (i, data)
+        invalid += not slow.is_valid(data)
+    assert invalid > 100  # the mutations do make invalid bundles
+
+
+def test_an_invalid_bundle_is_still_explained_where_it_is_wrong(bundle_data):
+    bundle_data["sops"]["main"]["steps"][0]["kind"] = "teleport"
+    with pytest.raises(RuntimeFormatError, match="sops/main/steps/0"):
+        Bundle.load(resealed(bundle_data))
