@@ -30,31 +30,47 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 class _Loader(_BaseLoader):
     """The safe loader, with the tag of each plain scalar remembered.
 
-    The parser asks for the tag of every scalar (is `yes` a bool, `12` an
-    int?) by trying a list of regular expressions. The answer depends only on
-    the text, and the same short texts (keys, ids, `true`) recur all over a
-    corpus, so short answers are kept.
+    The parser asks for the tag of every node (is `yes` a bool, `12` an
+    int?); for a plain scalar it tries a list of regular expressions. The
+    answer depends only on the text, and the same short texts (keys, ids,
+    `true`) recur all over a corpus, so short answers are kept. The safe
+    loader has no path resolvers, which is what makes the text alone decide.
     """
 
     _tags: dict = {}
 
     def resolve(self, kind, value, implicit):
-        if kind is not yaml.ScalarNode or self.yaml_path_resolvers or not implicit[0] or len(value) > 40:
-            return super().resolve(kind, value, implicit)
-        # Without path resolvers (the safe loader has none) the tag of a
-        # plain scalar depends on its text alone.
+        if kind is not _SCALAR_NODE:
+            return _MAP if kind is _MAPPING_NODE else _SEQ
+        if not implicit[0]:
+            return _STR  # quoted, or a block scalar
         tag = self._tags.get(value)
         if tag is None:
-            if len(self._tags) > 200_000:
-                self._tags.clear()
-            tag = self._tags[value] = super().resolve(kind, value, implicit)
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= 40:
+                if len(self._tags) > 200_000:
+                    self._tags.clear()
+                self._tags[value] = tag
         return tag
+
+    # Called around every node; without path resolvers there is nothing to track.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+assert not _Loader.yaml_path_resolvers, "the tag cache assumes no path resolvers"
 
 MAX_BYTES = 2 * 1024 * 1024
 MARKED_DEPTH = 2  # paths this short are located from marks kept while loading
 
 _STR = "tag:yaml.org,2002:str"
-_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_COLLECTIONS = (_MAP, _SEQ)
+_SCALAR_NODE, _MAPPING_NODE = yaml.ScalarNode, yaml.MappingNode
 _SCALARS = yaml.constructor.SafeConstructor()
 _CONVERT = {
     "tag:yaml.org,2002:null": lambda node: None,
@@ -164,7 +180,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         raise LoadError([_problem(display, line, col, "SOP003", "not-a-mapping", f"the file holds {kind}; it must be a mapping starting with `sop:` or `procedures:`")])
-    builder = _Builder(display)
+    builder = _Builder(display, may_alias="&" in text)
     data = builder.build(root, path=())
     return Document(display, data, text, builder.problems, builder.marks)
 
@@ -189,11 +205,13 @@ def _problem(path, line, col, code, slug, message) -> Problem:
 class _Builder:
     """Turns a node tree into plain dicts, lists and scalars, collecting problems."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, may_alias: bool = True):
         self.path = path
         self.problems: list[Problem] = []
         self.marks: dict = {}
-        self._seen: set[int] = set()
+        # An alias needs an anchor, and an anchor needs `&`: without one in the
+        # text no node can appear twice, and the check per node is skipped.
+        self._seen: set[int] | None = set() if may_alias else None
 
     def _mark(self, path, key_node, value_node) -> None:
         # Marks, not (line, col) tuples: made only for the few paths located.
@@ -201,32 +219,56 @@ class _Builder:
 
     def build(self, node, key_node=None, path=None):
         """Plain data of `node`; `path` (its keys from the root) while it is shallow enough to mark."""
+        if path is None or len(path) >= MARKED_DEPTH:
+            return self._plain(node, key_node)
         if path == ():
             self._mark(path, node, node)
-        if id(node) in self._seen:
-            # An alias is the very node it names, so point at the key it is used under.
-            self._report(key_node or node, "SOP005", "unsupported-yaml", "anchors and aliases are not supported; write the value out, or move shared steps into their own SOP and hand off to it")
+        if self._aliased(node, key_node) or not self._collection(node):
             return None
-        self._seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
+        if node.__class__ is _SCALAR_NODE:
             return self._scalar(node)
-        if node.tag not in _COLLECTIONS:
-            self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
-            return None
-        if isinstance(node, yaml.SequenceNode):
-            if path is None or len(path) >= MARKED_DEPTH:
-                return [self.build(item) for item in node.value]
+        if node.__class__ is not _MAPPING_NODE:
             items = []
             for index, item in enumerate(node.value):
                 self._mark(path + (index,), item, item)
                 items.append(self.build(item, path=path + (index,)))
             return items
-        return self._mapping(node, path if path is not None and len(path) < MARKED_DEPTH else None)
+        return self._mapping(node, path)
+
+    def _plain(self, node, key_node=None):
+        """`build` below the marked depth: the hot path, so scalars come first."""
+        if self._seen is not None and self._aliased(node, key_node):
+            return None
+        kind = node.__class__
+        if kind is _SCALAR_NODE:
+            return node.value if node.tag == _STR else self._scalar(node)
+        if not self._collection(node):
+            return None
+        if kind is _MAPPING_NODE:
+            return self._mapping(node)
+        return [self._plain(item) for item in node.value]
+
+    def _aliased(self, node, key_node) -> bool:
+        if self._seen is None:
+            return False
+        if id(node) in self._seen:
+            # An alias is the very node it names, so point at the key it is used under.
+            self._report(key_node or node, "SOP005", "unsupported-yaml", "anchors and aliases are not supported; write the value out, or move shared steps into their own SOP and hand off to it")
+            return True
+        self._seen.add(id(node))
+        return False
+
+    def _collection(self, node) -> bool:
+        """A scalar, or a mapping or list without a tag; any other tag is reported."""
+        if node.__class__ is _SCALAR_NODE or node.tag in _COLLECTIONS:
+            return True
+        self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
+        return False
 
     def _mapping(self, node, path=None):
         result = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not _SCALAR_NODE:
                 self._report(key_node, "SOP005", "unsupported-yaml", "a key must be plain text, not a list or mapping")
                 continue
             key = key_node.value
@@ -235,7 +277,7 @@ class _Builder:
                 self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
                 continue
             if path is None:
-                result[key] = self.build(value_node, key_node)
+                result[key] = self._plain(value_node, key_node)
             else:
                 self._mark(path + (key,), key_node, value_node)
                 result[key] = self.build(value_node, key_node, path + (key,))
