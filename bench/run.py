@@ -1,6 +1,6 @@
 """Run every benchmark and print one Markdown table.
 
-    python3 bench/run.py [--sizes 100,1000,5000] [--repeat 5] [--quick]
+    python3 bench/run.py [--sizes 100,1000,5000] [--repeat 5] [--quick] [--only check,export]
 
 Every measurement is a ratio against a reference measured in the same
 repetition, right before it, so that a busy machine slows both alike; the
@@ -464,6 +464,10 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# Groups of rows `--only` can pick; the runtime rows need the export's bundle.
+GROUPS = ("check", "jsonschema", "export", "runtime", "site", "memory")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="comma-separated corpus sizes (default 100,1000,5000; 20 with --quick)")
@@ -473,7 +477,12 @@ def main(argv=None) -> int:
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--jsonschema-max", type=int, default=1000, help="largest size to run check-jsonschema on")
     parser.add_argument("--site-max", type=int, default=100, help="largest size to build the site for")
+    parser.add_argument("--only", default=None, metavar="GROUPS",
+                        help=f"comma-separated groups to measure, of: {', '.join(GROUPS)} (default all)")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(GROUPS)
+    if only - set(GROUPS):
+        parser.error(f"unknown group(s) {', '.join(sorted(only - set(GROUPS)))}; choose from {', '.join(GROUPS)}")
     sizes = sorted({int(s) for s in (args.sizes or ("20" if args.quick else "100,1000,5000")).split(",")})
     repeat = args.repeat or (1 if args.quick else 5)
     with tempfile.TemporaryDirectory(prefix="sopc-bench-") as work:
@@ -482,15 +491,21 @@ def main(argv=None) -> int:
         try:
             for size in sizes:
                 print(f"size {size}", file=sys.stderr)
-                bench.check_cold(size)
-                bench.check_warm(size)
-                bench.check_vs_jsonschema(size)
-                bundle = bench.export(size)
-                bench.runtime(size, bundle)
-                bench.site(size)
+                if "check" in only:
+                    bench.check_cold(size)
+                    bench.check_warm(size)
+                if "jsonschema" in only:
+                    bench.check_vs_jsonschema(size)
+                if "export" in only or "runtime" in only:
+                    bundle = bench.export(size)
+                    if "runtime" in only:
+                        bench.runtime(size, bundle)
+                if "site" in only:
+                    bench.site(size)
             bench.scaling("`sopc check` cold", bench.cold)
             bench.scaling("`sopc export`", bench.export_cold)
-            bench.memory(sizes[-1])
+            if "memory" in only:
+                bench.memory(sizes[-1])
         except CommandFailed as exc:
             print(f"bench: {exc}\n{exc.sample.output[-3000:]}", file=sys.stderr)
             return 1
