@@ -152,7 +152,17 @@ class Step:
         return bool(self.end) or (bool(self.handoff) and not self.then)
 
     def edges(self) -> list[Edge]:
-        """Every way forward from this step, in the order an agent reads them."""
+        """Every way forward from this step, in the order an agent reads them.
+
+        Kept after the first call: several rules and the flowchart ask for
+        them, and a step is not changed once the model is built.
+        """
+        edges = self.__dict__.get("_edges")
+        if edges is None:
+            edges = self.__dict__["_edges"] = self._find_edges()
+        return edges
+
+    def _find_edges(self) -> list[Edge]:
         if self.options:
             return [Edge(self.id, o.goto, "option", o.label, o.where + ("goto",)) for o in self.options]
         if self.end:
@@ -203,8 +213,26 @@ class Sop:
     def edges(self) -> list[Edge]:
         return [edge for step in self.steps.values() for edge in step.edges()]
 
-    def texts(self):
-        """(where, text, is_template) for every piece of prose an author wrote."""
+    def texts(self) -> list[tuple[Path, str, bool]]:
+        """(where, text, is_template) for every piece of prose an author wrote.
+
+        Collected once: several rules read every text of every SOP.
+        """
+        texts = self.__dict__.get("_texts")
+        if texts is None:
+            texts = self.__dict__["_texts"] = list(self._find_texts())
+        return texts
+
+    def template_placeholders(self) -> list[tuple[Path, str]]:
+        """(where, name) for every `{{ name }}` in a template text, in reading order."""
+        found = self.__dict__.get("_placeholders")
+        if found is None:
+            found = self.__dict__["_placeholders"] = [
+                (where, name) for where, text, is_template in self.texts()
+                if is_template and "{{" in text for name in placeholders(text)]
+        return found
+
+    def _find_texts(self):
         for key in ("title", "summary", "purpose"):
             if getattr(self, key):
                 yield (key,), getattr(self, key), False

@@ -45,13 +45,16 @@ SLUG = "todo-text"
 SEVERITY = WARNING
 OPTIONS: dict = {}
 
-MARKER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b")
+WORDS = ("TODO", "TBD", "FIXME", "XXX")
+MARKER = re.compile(r"\b(" + "|".join(WORDS) + r")\b")
 
 
 def check(sop, corpus, options):
     from . import Finding
 
     for where, text, _is_template in sop.texts():
+        if not any(word in text for word in WORDS):
+            continue  # a plain substring test is far cheaper than the regex on every text
         markers = list(dict.fromkeys(MARKER.findall(text)))
         if markers:
             step = where[1] if where[0] == "steps" else None

@@ -30,7 +30,6 @@ steps:
 
 import re
 
-from ..model import placeholders
 from ..problems import ERROR, did_you_mean
 
 ID = "SOP108"
@@ -44,12 +43,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 def check(sop, corpus, options):
     from . import Finding
 
-    for where, text, is_template in sop.texts():
-        if not is_template or "{{" not in text:
+    for where, name in sop.template_placeholders():
+        if name in sop.inputs:
             continue
-        for name in placeholders(text):
-            step = where[1] if where[0] == "steps" else None
-            if not _NAME.match(name):
-                yield Finding(where, f"`{{{{ {name} }}}}` is not a placeholder: only a plain input id may stand between the braces", step)
-            elif name not in sop.inputs:
-                yield Finding(where, f"placeholder `{{{{ {name} }}}}` is not an input of this SOP{did_you_mean(name, sop.inputs)}; declare it under `inputs`", step)
+        step = where[1] if where[0] == "steps" else None
+        if not _NAME.match(name):
+            yield Finding(where, f"`{{{{ {name} }}}}` is not a placeholder: only a plain input id may stand between the braces", step)
+        else:
+            yield Finding(where, f"placeholder `{{{{ {name} }}}}` is not an input of this SOP{did_you_mean(name, sop.inputs)}; declare it under `inputs`", step)

@@ -34,7 +34,6 @@ steps:
 ```
 """
 
-from ..model import placeholders
 from ..problems import WARNING
 from .broken_reference import condition_inputs
 
@@ -56,11 +55,8 @@ def check(sop, corpus, options):
 
 
 def used_inputs(sop) -> set[str]:
-    used: set[str] = set()
-    for _where, text, is_template in sop.texts():
-        # Titles and labels are shown as written, so a placeholder there uses nothing.
-        if is_template and "{{" in text:
-            used.update(placeholders(text))
+    # Titles and labels are shown as written, so a placeholder there uses nothing.
+    used = {name for _where, name in sop.template_placeholders()}
     for step in sop.steps.values():
         if step.input:
             used.add(step.input)
