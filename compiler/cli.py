@@ -137,7 +137,8 @@ def _fail(message, code=2):
 @click.option("--sop", "sop_id", metavar="ID", help="Export only this SOP and the SOPs it hands off to.")
 @click.option("--scenarios", "scenarios_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write the scenarios of the exported SOPs as a runtime-neutral test suite.")
-def export(paths, output, sop_id, scenarios_path):
+@click.option("--pretty", is_flag=True, help="Indent the JSON for people to read (default: compact).")
+def export(paths, output, sop_id, scenarios_path, pretty):
     """Export SOP files and folders (default: sops/) as one JSON runtime bundle.
 
     Refuses (exit 1) a corpus with check errors. The same corpus always gives
@@ -150,9 +151,9 @@ def export(paths, output, sop_id, scenarios_path):
     if sop_id and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
     bundle = _bundle_or_exit(corpus, sop_id)
-    _write(output, dumps(bundle))
+    _write(output, dumps(bundle, pretty))
     if scenarios_path:
-        _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
+        _write(scenarios_path, dumps(build_scenarios(corpus, bundle), pretty))
 
 
 def _write(path, text):

@@ -15,6 +15,14 @@ def test_export_is_deterministic(sopc, seed_corpus, tmp_path):
     assert to_stdout.stdout.encode("utf-8") == first.read_bytes()
 
 
+def test_export_pretty_holds_the_same_bundle(sopc, seed_corpus):
+    compact = sopc("export", seed_corpus).stdout
+    pretty = sopc("export", seed_corpus, "--pretty").stdout
+    assert compact.count("\n") == 1 and pretty.count("\n") > 100
+    assert json.loads(compact) == json.loads(pretty)
+    assert Bundle.load(json.loads(pretty)).digest == json.loads(compact)["digest"]
+
+
 def test_export_keeps_written_order_and_sources(sopc, seed_corpus):
     bundle = json.loads(sopc("export", seed_corpus).stdout)
     sop = bundle["sops"][SEED]
