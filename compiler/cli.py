@@ -103,11 +103,11 @@ def _settings(config_path=None):
 # -- runtime: export, run, test (docs/runtime.md) ---------------------------
 
 def _checked_corpus(paths):
-    """The corpus, or exit 1 with the located problems that make it unusable."""
+    """The corpus, or exit 1 with the located errors that make it unusable (warnings do not)."""
     from .check import check_paths
     from .report import REPORTERS
 
-    result = check_paths(paths or [DEFAULT_SOURCES], _settings())
+    result = check_paths(paths or [DEFAULT_SOURCES], _settings().errors_only())
     if result.errors:
         click.echo(REPORTERS["text"].render(result), nl=False, err=True)
         click.echo("sopc: fix these errors first; a corpus with errors is not exported or run.", err=True)
@@ -115,11 +115,12 @@ def _checked_corpus(paths):
     return result.corpus
 
 
-def _bundle_or_exit(corpus, sop_id=None):
-    from .emit.runtime_json import ExportError, build_bundle
+def _bundle_or_exit(corpus, sop_id=None, pretty=None):
+    """The bundle (and its JSON text, if `pretty` is given), or exit 1 with what stops the export."""
+    from .emit.runtime_json import ExportError, build_bundle, export_bundle
 
     try:
-        return build_bundle(corpus, sop_id)
+        return build_bundle(corpus, sop_id) if pretty is None else export_bundle(corpus, sop_id, pretty)
     except ExportError as exc:
         for p in exc.problems:
             click.echo(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}", err=True)
@@ -150,8 +151,8 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     corpus = _checked_corpus(paths)
     if sop_id and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
-    bundle = _bundle_or_exit(corpus, sop_id)
-    _write(output, dumps(bundle, pretty))
+    bundle, text = _bundle_or_exit(corpus, sop_id, pretty)
+    _write(output, text)
     if scenarios_path:
         _write(scenarios_path, dumps(build_scenarios(corpus, bundle), pretty))
 

@@ -19,7 +19,7 @@ than none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 try:
@@ -27,7 +27,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .problems import did_you_mean
+from .problems import ERROR, did_you_mean
 
 SEVERITIES = ("error", "warning", "off")
 CONFIG_NAMES = ("sopc.toml", "pyproject.toml")
@@ -49,6 +49,17 @@ class Config:
 
     def rule_options(self, rule) -> dict:
         return {**rule.OPTIONS, **self.options.get(rule.ID, {})}
+
+    def errors_only(self) -> Config:
+        """These settings with every rule that reports only warnings turned off.
+
+        For commands that stop on errors and ignore warnings (export, run,
+        test): they need not spend time finding what they would not show.
+        """
+        from . import rules
+
+        severities = {rule.ID: "off" for rule in rules.RULES if self.severity(rule) != ERROR}
+        return replace(self, severities={**self.severities, **severities})
 
 
 def load_config(path: str | Path | None = None, start: str | Path | None = None) -> Config:

@@ -140,3 +140,13 @@ def test_stale_review_age_is_configurable(tmp_path, write):
     assert codes(run_sopc("check", "--format", "json", cwd=tmp_path)) == ["SOP111"]
     write("sopc.toml", '[rules]\nstale-review = { max-age-days = 10 }\n')
     assert codes(run_sopc("check", "--format", "json", cwd=tmp_path)) == []
+
+
+def test_errors_only_turns_off_the_rules_that_only_warn():
+    from compiler.rules import dead_end
+
+    config = parse({"rules": {"todo-text": "error", "dead-end": "warning"}}).errors_only()
+    assert config.severity(todo_text) == "error"
+    assert config.severity(dead_end) == "off"
+    assert config.severity(unbounded_loop) == "off"
+    assert Config().errors_only().severity(dead_end) == "error"

@@ -14,7 +14,8 @@ import json
 from .. import __version__
 from ..model import Corpus, Duration, Sop, Step
 from ..problems import Problem
-from ..runtime.bundle import FORMAT, FORMAT_VERSION, digest
+from ..check import cyclic_gc_paused
+from ..runtime.bundle import FORMAT, FORMAT_VERSION, canonical_text, digest, digest_of
 from ..runtime.conditions import OPERATORS
 
 # The oldest runtime that can run what this exporter writes. Raise it only
@@ -32,6 +33,27 @@ class ExportError(Exception):
 
 def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
     """The bundle of the whole corpus, or of one SOP and every SOP it hands off to."""
+    bundle = _content(corpus, sop_id)
+    bundle["digest"] = digest(bundle)
+    return bundle
+
+
+def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = False) -> tuple[dict, str]:
+    """The bundle and its JSON text, serialized once for both the digest and the file.
+
+    The compact text is the canonical text the digest covers with `digest`
+    put first, where sorting the keys puts it too.
+    """
+    with cyclic_gc_paused():  # a bundle is hundreds of thousands of small objects, none cyclic
+        bundle = _content(corpus, sop_id)
+    canonical = canonical_text(bundle)
+    bundle["digest"] = digest_of(canonical)
+    if pretty or min(bundle) != "digest":
+        return bundle, dumps(bundle, pretty)
+    return bundle, '{"digest":' + json.dumps(bundle["digest"]) + "," + canonical[1:] + "\n"
+
+
+def _content(corpus: Corpus, sop_id: str | None) -> dict:
     sops = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
     problems: list[Problem] = []
     exported = {key: _sop(corpus, corpus.sops[key], problems) for key in sops}
@@ -39,7 +61,7 @@ def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
         raise ExportError(sorted(problems))
     used = {step["handoff"]["to"] for sop in exported.values() for step in sop["steps"] if step["handoff"]}
     procedures = {key: _procedure(item) for key, item in corpus.procedures.items() if not sop_id or key in used}
-    bundle = {
+    return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "min_runtime_version": MIN_RUNTIME_VERSION,
@@ -48,8 +70,6 @@ def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
         "sops": exported,
         "procedures": procedures,
     }
-    bundle["digest"] = digest(bundle)
-    return bundle
 
 
 def dumps(document: dict, pretty: bool = False) -> str:

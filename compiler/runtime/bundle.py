@@ -30,14 +30,22 @@ def parse_version(text, what: str) -> tuple[int, int]:
         raise RuntimeFormatError(f"{what} `{text}` is not a version; expected MAJOR.MINOR such as `1.0`") from None
 
 
-def canonical_bytes(data: dict) -> bytes:
-    """The bytes the digest covers: sorted keys, no spaces, UTF-8, without `digest`."""
+def canonical_text(data: dict) -> str:
+    """The text the digest covers: sorted keys, no spaces, without `digest`."""
     content = {key: value for key, value in data.items() if key != "digest"}
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_bytes(data: dict) -> bytes:
+    return canonical_text(data).encode("utf-8")
+
+
+def digest_of(canonical: str) -> str:
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def digest(data: dict) -> str:
-    return "sha256:" + hashlib.sha256(canonical_bytes(data)).hexdigest()
+    return digest_of(canonical_text(data))
 
 
 def check_version(data: dict) -> None:

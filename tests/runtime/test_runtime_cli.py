@@ -23,6 +23,13 @@ def test_export_pretty_holds_the_same_bundle(sopc, seed_corpus):
     assert Bundle.load(json.loads(pretty)).digest == json.loads(compact)["digest"]
 
 
+def test_compact_export_is_the_canonical_json_of_the_bundle(sopc, seed_corpus):
+    text = sopc("export", seed_corpus).stdout
+    bundle = json.loads(text)
+    assert text == json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    assert Bundle.load(bundle).digest == bundle["digest"]
+
+
 def test_export_keeps_written_order_and_sources(sopc, seed_corpus):
     bundle = json.loads(sopc("export", seed_corpus).stdout)
     sop = bundle["sops"][SEED]
