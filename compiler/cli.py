@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import __version__
+from .report import FORMATS
 
 DEFAULT_SOURCES = "sops"
 
@@ -21,7 +22,7 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
               show_default=True, help="How to print problems: text, json, GitHub Actions annotations or SARIF 2.1.0.")
 @click.option("--strict/--no-strict", default=None, help="Fail on warnings too (default: `strict` in the settings).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -34,7 +35,7 @@ def check(paths, fmt, strict, config_path, no_cache):
     any error is found (or any warning, with --strict), 2 if the command or
     its settings are wrong, 0 otherwise.
     """
-    from .report import REPORTERS
+    from .report import reporter
 
     config = _settings(config_path)
     if strict is not None:
@@ -47,7 +48,7 @@ def check(paths, fmt, strict, config_path, no_cache):
         from .cache import check_cached
 
         result = check_cached(paths or [DEFAULT_SOURCES], config)
-    click.echo(REPORTERS[fmt].render(result, config.strict), nl=False)
+    click.echo(reporter(fmt).render(result, config.strict), nl=False)
     # A large corpus is millions of objects; freezing them spares the exit a
     # last full garbage collection over all of them.
     gc.freeze()
@@ -82,9 +83,9 @@ def build(sources, site_dir, config_file, docs_dir):
         click.echo(f"sopc build: {exc}", err=True)
         sys.exit(1)
     if outcome.result.problems:  # warnings only: they do not stop the build
-        from .report import REPORTERS
+        from .report import reporter
 
-        click.echo(REPORTERS["text"].render(outcome.result), nl=False, err=True)
+        click.echo(reporter("text").render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
     click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir}{drawn}.")
 
@@ -105,11 +106,11 @@ def _settings(config_path=None):
 def _checked_corpus(paths):
     """The corpus, or exit 1 with the located errors that make it unusable (warnings do not)."""
     from .check import check_paths
-    from .report import REPORTERS
+    from .report import reporter
 
     result = check_paths(paths or [DEFAULT_SOURCES], _settings().errors_only())
     if result.errors:
-        click.echo(REPORTERS["text"].render(result), nl=False, err=True)
+        click.echo(reporter("text").render(result), nl=False, err=True)
         click.echo("sopc: fix these errors first; a corpus with errors is not exported or run.", err=True)
         sys.exit(1)
     return result.corpus
