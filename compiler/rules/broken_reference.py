@@ -55,10 +55,13 @@ def check(sop, corpus, options):
         if step.input and step.input not in sop.inputs:
             yield Finding(step.where + ("input",), f"decision bound to `{step.input}`, which is not an input of this SOP{did_you_mean(step.input, sop.inputs)}", step.id)
         for option in step.options:
+            if option.when is None:
+                continue
             for where, name in condition_inputs(option.when, option.where + ("when",)):
                 if name not in sop.inputs:
                     yield Finding(where, f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", step.id)
-        yield from unknown_suppressions(step)
+        if step.suppress:
+            yield from unknown_suppressions(step)
 
 
 def unknown_suppressions(step):
