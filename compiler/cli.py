@@ -139,7 +139,7 @@ def _fail(message, code=2):
 @click.option("--sop", "sop_id", metavar="ID", help="Export only this SOP and the SOPs it hands off to.")
 @click.option("--scenarios", "scenarios_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write the scenarios of the exported SOPs as a runtime-neutral test suite.")
-@click.option("--pretty", is_flag=True, help="Indent the JSON for people to read (default: compact).")
+@click.option("--pretty", is_flag=True, help="Indent all of the JSON (default: one line per step, which diffs well).")
 def export(paths, output, sop_id, scenarios_path, pretty):
     """Export SOP files and folders (default: sops/) as one JSON runtime bundle.
 
@@ -155,7 +155,7 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     bundle, text = _bundle_or_exit(corpus, sop_id, pretty)
     _write(output, text)
     if scenarios_path:
-        _write(scenarios_path, dumps(build_scenarios(corpus, bundle), pretty))
+        _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
 
 
 def _write(path, text):

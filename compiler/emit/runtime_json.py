@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..check import cyclic_gc_paused
 from ..model import Corpus, Duration, Sop, Step
 from ..problems import Problem
-from ..check import cyclic_gc_paused
-from ..runtime.bundle import FORMAT, FORMAT_VERSION, canonical_text, digest, digest_of
+from ..runtime.bundle import FORMAT, FORMAT_VERSION, digest, digest_of
 from ..runtime.conditions import OPERATORS
+from . import bundle_text
 
 # The oldest runtime that can run what this exporter writes. Raise it only
 # when a bundle starts using something older runtimes do not know.
@@ -39,18 +40,17 @@ def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
 
 
 def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = False) -> tuple[dict, str]:
-    """The bundle and its JSON text, serialized once for both the digest and the file.
+    """The bundle and the text to write: one line per step (see `bundle_text`), or indented.
 
-    The compact text is the canonical text the digest covers with `digest`
-    put first, where sorting the keys puts it too.
+    The text is serialized once: the digest is computed from it.
     """
     with cyclic_gc_paused():  # a bundle is hundreds of thousands of small objects, none cyclic
         bundle = _content(corpus, sop_id)
-    canonical = canonical_text(bundle)
-    bundle["digest"] = digest_of(canonical)
+    text = bundle_text.layout(bundle)
+    bundle["digest"] = digest_of(bundle_text.canonical(text))
     if pretty or min(bundle) != "digest":
-        return bundle, dumps(bundle, pretty)
-    return bundle, '{"digest":' + json.dumps(bundle["digest"]) + "," + canonical[1:] + "\n"
+        return bundle, dumps(bundle)
+    return bundle, bundle_text.with_first_member(text, "digest", bundle["digest"]) + "\n"
 
 
 def _content(corpus: Corpus, sop_id: str | None) -> dict:
@@ -72,16 +72,9 @@ def _content(corpus: Corpus, sop_id: str | None) -> dict:
     }
 
 
-def dumps(document: dict, pretty: bool = False) -> str:
-    """The document as JSON text: compact, or indented for people to read.
-
-    Compact is the default: tools read bundles, and Python writes indented
-    JSON with its pure-Python encoder, about five times slower, into a file
-    almost twice as large.
-    """
-    if pretty:
-        return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+def dumps(document: dict) -> str:
+    """Indented JSON with sorted keys, for people to read."""
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def _closure(corpus: Corpus, sop_id: str) -> list[str]:
