@@ -36,10 +36,6 @@ def canonical_text(data: dict) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def canonical_bytes(data: dict) -> bytes:
-    return canonical_text(data).encode("utf-8")
-
-
 def digest_of(canonical: str) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
