@@ -122,25 +122,27 @@ def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result
     with cyclic_gc_paused():
         corpus, problems, files = load_corpus(paths, stage_cache)
         result = Result(corpus, problems, files)
-        for sop in list(corpus.sops.values()) + [d for d in corpus.duplicates if isinstance(d, Sop)]:
-            run_rules(sop, corpus, config, result)
+        for item in list(corpus.sops.values()) + list(corpus.procedures.values()) + corpus.duplicates:
+            run_rules(item, corpus, config, result)
     result.problems.sort()
     return result
 
 
-def run_rules(sop, corpus: Corpus, config: Config, result: Result) -> None:
+def run_rules(item: Sop | Procedure, corpus: Corpus, config: Config, result: Result) -> None:
+    """Every rule that is on, over one SOP or one external procedure."""
+    is_sop = isinstance(item, Sop)
     for rule in rules_registry.RULES:
         severity = config.severity(rule)
-        if severity == "off":
+        check = rule.check if is_sop else getattr(rule, "check_procedure", None)
+        if severity == "off" or check is None:
             continue
-        options = config.rule_options(rule)
-        for finding in rule.check(sop, corpus, options):
-            if _suppressed(sop, finding, rule):
+        for finding in check(item, corpus, config.rule_options(rule)):
+            if is_sop and _suppressed(item, finding, rule):
                 result.suppressed += 1
                 continue
-            line, col = sop.locate(finding.where, key=finding.key)
-            result.problems.append(Problem(sop.path, line, col, rule.ID, rule.SLUG, finding.message,
-                                           severity, sop=sop.id, step=finding.step))
+            line, col = item.doc.locate(finding.where, key=finding.key)
+            result.problems.append(Problem(item.path, line, col, rule.ID, rule.SLUG, finding.message,
+                                           severity, sop=item.id if is_sop else None, step=finding.step))
 
 
 def _suppressed(sop, finding, rule) -> bool:

@@ -8,7 +8,9 @@ Each rule is a module with:
 - `ID` (a stable code such as `SOP103`), `SLUG` (such as `unreachable-step`),
   `SEVERITY` (`error` or `warning`) and `OPTIONS` (settings with defaults);
 - `check(sop, corpus, options)`, a generator of `Finding`s. Rules work on the
-  model only (never on YAML text); graph work goes through `compiler.graph`.
+  model only (never on YAML text); graph work goes through `compiler.graph`;
+- optionally `check_procedure(procedure, corpus, options)`, the same for each
+  declared external procedure.
 
 To add a rule, write its module and its fixtures (`tests/rules/<slug>/`, see
 `tests/test_rules.py`) and list it in `RULES` below.

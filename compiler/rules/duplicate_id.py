@@ -38,3 +38,12 @@ def check(sop, corpus, options):
         elif hasattr(other, "url") and corpus.sops.get(other.id) is sop:
             # A procedure declared after the SOP has no rules run on it: report it here.
             yield Finding(("sop",), f"SOP id `{sop.id}` is also declared as an external procedure in {other.path}")
+
+
+def check_procedure(procedure, corpus, options):
+    """A procedure declared again after another procedure (an SOP first is reported on the SOP)."""
+    from . import Finding
+
+    first = corpus.procedures.get(procedure.id)
+    if any(other is procedure for other in corpus.duplicates) and first is not None:
+        yield Finding(procedure.where, f"procedure id `{procedure.id}` is already declared in {first.path}", key=True)
