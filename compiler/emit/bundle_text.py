@@ -17,10 +17,8 @@ import json
 import re
 
 _BREAKS = re.compile(r"\n *")
-
-
-def _compact(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# One encoder for every value: `json.dumps` with options builds a new one per call.
+_compact = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def layout(bundle: dict) -> str:
