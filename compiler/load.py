@@ -51,6 +51,15 @@ class _Loader(_BaseLoader):
         return tag
 
 MAX_BYTES = 2 * 1024 * 1024
+# No SOP needs more than a dozen levels; a document nested thousands deep
+# would exhaust the stack of the YAML composer (a crash, not an exception)
+# or of every later stage.
+MAX_DEPTH = 50
+# Below this many flow and block indicators (`[`, `{`, `-`, `?`) a file
+# cannot nest deeply enough to endanger the composer (indentation alone
+# gives at most about 2,000 levels in MAX_BYTES), so only files with more
+# are measured before composing.
+DEPTH_SCAN_INDICATORS = 2000
 MARKED_DEPTH = 2  # paths this short are located from marks kept while loading
 
 _STR = "tag:yaml.org,2002:str"
@@ -148,6 +157,8 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
 def load_bytes(raw: bytes, display: str) -> Document:
     text = _decode(raw, display)
     try:
+        if sum(text.count(c) for c in "[{-?") > DEPTH_SCAN_INDICATORS:
+            _refuse_deep_nesting(text, display)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -167,6 +178,25 @@ def load_bytes(raw: bytes, display: str) -> Document:
     builder = _Builder(display)
     data = builder.build(root, path=())
     return Document(display, data, text, builder.problems, builder.marks)
+
+
+def _refuse_deep_nesting(text: str, display: str) -> None:
+    """LoadError if collections nest deeper than MAX_DEPTH (the parser, unlike the composer, does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise LoadError([_too_deep(display, mark.line + 1, mark.column + 1)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _too_deep(display: str, line: int, col: int) -> Problem:
+    return _problem(display, line, col, "SOP005", "unsupported-yaml",
+                    f"lists and mappings nest more than {MAX_DEPTH} levels deep here; an SOP needs far fewer, "
+                    "so a bracket or an indentation is probably wrong")
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -199,7 +229,7 @@ class _Builder:
         # Marks, not (line, col) tuples: made only for the few paths located.
         self.marks[path] = (key_node.start_mark, value_node.start_mark)
 
-    def build(self, node, key_node=None, path=None):
+    def build(self, node, key_node=None, path=None, depth=0):
         """Plain data of `node`; `path` (its keys from the root) while it is shallow enough to mark."""
         if path == ():
             self._mark(path, node, node)
@@ -213,17 +243,20 @@ class _Builder:
         if node.tag not in _COLLECTIONS:
             self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
             return None
+        if depth >= MAX_DEPTH:
+            raise LoadError([_too_deep(self.path, node.start_mark.line + 1, node.start_mark.column + 1)])
+        depth += 1
         if isinstance(node, yaml.SequenceNode):
             if path is None or len(path) >= MARKED_DEPTH:
-                return [self.build(item) for item in node.value]
+                return [self.build(item, depth=depth) for item in node.value]
             items = []
             for index, item in enumerate(node.value):
                 self._mark(path + (index,), item, item)
-                items.append(self.build(item, path=path + (index,)))
+                items.append(self.build(item, path=path + (index,), depth=depth))
             return items
-        return self._mapping(node, path if path is not None and len(path) < MARKED_DEPTH else None)
+        return self._mapping(node, path if path is not None and len(path) < MARKED_DEPTH else None, depth)
 
-    def _mapping(self, node, path=None):
+    def _mapping(self, node, path=None, depth=0):
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -235,10 +268,10 @@ class _Builder:
                 self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
                 continue
             if path is None:
-                result[key] = self.build(value_node, key_node)
+                result[key] = self.build(value_node, key_node, depth=depth)
             else:
                 self._mark(path + (key,), key_node, value_node)
-                result[key] = self.build(value_node, key_node, path + (key,))
+                result[key] = self.build(value_node, key_node, path + (key,), depth)
         return result
 
     def _scalar(self, node):
@@ -248,7 +281,12 @@ class _Builder:
         if convert is None:
             self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain text, numbers, booleans, dates and null are allowed")
             return None
-        return convert(node)
+        try:
+            return convert(node)
+        except ValueError:  # Python refuses to read integers of more than 4,300 digits
+            self._report(node, "SOP013", "invalid-value", f"the number is {len(node.value):,} characters long; "
+                         "no field takes a number that large (quote it if it is text)")
+            return None
 
     def _report(self, node, code, slug, message):
         mark = node.start_mark
