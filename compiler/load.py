@@ -20,11 +20,14 @@ from pathlib import Path
 import yaml
 
 from .problems import Problem
+from .sources import LINE_BREAKS, MAX_BYTES, read_source
 
 try:  # The C parser is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader
+    _OFFSETS_IN_BYTES = True  # libyaml reads UTF-8: its error positions count bytes
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader
+    _OFFSETS_IN_BYTES = False
 
 
 class _Loader(_BaseLoader):
@@ -50,7 +53,6 @@ class _Loader(_BaseLoader):
             tag = self._tags[value] = super().resolve(kind, value, implicit)
         return tag
 
-MAX_BYTES = 2 * 1024 * 1024
 # No SOP needs more than a dozen levels; a document nested thousands deep
 # would exhaust the stack of the YAML composer (a crash, not an exception)
 # or of every later stage.
@@ -148,7 +150,7 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
     """Load one file; raise LoadError with located problems if it is not usable data."""
     display = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_source(path)
     except OSError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"cannot read file: {exc.strerror or exc}")])
     return load_bytes(raw, display)
@@ -167,6 +169,14 @@ def load_bytes(raw: bytes, display: str) -> Document:
         if exc.problem and exc.context and exc.context_mark and mark is exc.problem_mark:
             what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; located by its offset
+        offset = exc.position
+        if _OFFSETS_IN_BYTES:
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        line, col = _line_col(text, offset)
+        character = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax",
+                                  f"invalid YAML: character #x{character:04x} is not allowed: {exc.reason}")])
     except yaml.YAMLError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP001", "yaml-syntax", f"invalid YAML: {exc}")])
     if root is None:
@@ -178,6 +188,11 @@ def load_bytes(raw: bytes, display: str) -> Document:
     builder = _Builder(display)
     data = builder.build(root, path=())
     return Document(display, data, text, builder.problems, builder.marks)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    breaks = list(LINE_BREAKS.finditer(text, 0, offset))
+    return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
 
 
 def _refuse_deep_nesting(text: str, display: str) -> None:
@@ -201,7 +216,7 @@ def _too_deep(display: str, line: int, col: int) -> Problem:
 
 def _decode(raw: bytes, display: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"the file is {len(raw):,} bytes; SOP files are limited to {MAX_BYTES:,} bytes, split it into several SOPs")])
+        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"the file is larger than {MAX_BYTES:,} bytes, the limit for SOP files; split it into several SOPs")])
     if b"\x00" in raw:
         raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", "the file is binary (it contains NUL bytes); SOP files are UTF-8 text")])
     try:

@@ -1,8 +1,14 @@
 """Inputs that once crashed a command: each gets a located problem and exit 1 now."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
+
+from helpers import REPO
 
 from compiler.load import MAX_DEPTH, LoadError, load_bytes
 
@@ -51,3 +57,81 @@ def test_an_integer_too_long_for_python_is_a_located_problem():
     # Python refuses to read integers of more than 4,300 digits (a ValueError).
     codes = load_codes(b"sop: x\n" + VALID_TAIL + b"revision: " + b"9" * 5000 + b"\n")
     assert codes == [("SOP013", 5, 11)]
+
+
+def check_in_process(*args, cwd):
+    """`sopc check` run in this process: (exit code, output, uncaught exception or None)."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        done = CliRunner().invoke(main, ["check", *map(str, args)])
+    finally:
+        os.chdir(here)
+    crash = done.exception if not isinstance(done.exception, SystemExit) else None
+    return done.exit_code, done.output, crash
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, fmt):
+    # Python keeps the bytes of such a name as lone surrogates, which no
+    # output stream or JSON encoder accepts (once a UnicodeEncodeError).
+    folder = tmp_path / "sops"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"caf\xe9.yaml")).write_bytes(b"sop: [\n")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+    code, output, crash = check_in_process("--no-cache", "--format", fmt, "sops", cwd=tmp_path)
+    assert crash is None and code == 1
+    assert "SOP001" in output and ("caf\ufffd.yaml" in output or "caf%EF%BF%BD.yaml" in output)
+
+
+def test_a_fifo_or_device_is_unreadable_not_waited_on(tmp_path, sopc):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for source in (fifo, "/dev/zero"):
+        done = subprocess.run([sys.executable, "-m", "compiler", "check", "--no-cache", str(source)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert re.search(r"^\S+:1:1: error\[SOP004 ", done.stdout, re.M), done.stdout
+
+
+def test_a_broken_link_in_a_folder_is_reported_not_skipped(tmp_path):
+    folder = tmp_path / "sops"
+    folder.mkdir()
+    (folder / "moved.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    code, output, crash = check_in_process("--no-cache", "--format", "json", "sops", cwd=tmp_path)
+    problems = json.loads(output)["problems"]
+    assert crash is None and code == 1
+    assert sorted((p["path"], p["code"]) for p in problems) == [("sops/loop.yaml", "SOP004"), ("sops/moved.yaml", "SOP004")]
+
+
+def test_a_character_yaml_forbids_is_located_where_it_is(tmp_path):
+    # Once reported at 1:1. A form feed is not a line break in YAML (though
+    # str.splitlines breaks there), so the source line shown is the whole line.
+    (tmp_path / "ff.yaml").write_bytes(b"sop: x\r\ntitle: \xc2\x85a\x0cb\n")
+    code, output, crash = check_in_process("--no-cache", "ff.yaml", cwd=tmp_path)
+    assert crash is None and code == 1
+    first, source, caret = output.split("\n")[:3]
+    assert first.startswith("ff.yaml:3:2: error[SOP001 ")
+    assert source == "  a\x0cb" and caret == "   ^"
+
+
+@pytest.mark.parametrize("name, raw", [
+    ("pyproject.toml", b"tool = 5\n"),  # once an AttributeError
+    ("pyproject.toml", b"[tool.sopc]\nstrict = \xff\n"),  # once a UnicodeDecodeError
+    ("sopc.toml", b"strict = \xff\n"),
+])
+@pytest.mark.parametrize("explicit", [False, True])
+def test_settings_that_are_not_a_table_or_not_utf8_exit_2(tmp_path, name, raw, explicit):
+    (tmp_path / name).write_bytes(raw)
+    (tmp_path / "sops").mkdir()
+    args = ["--config", name] if explicit else []
+    code, output, crash = check_in_process(*args, "sops", cwd=tmp_path)
+    assert crash is None and code == 2
+    assert name in output
