@@ -159,9 +159,10 @@ def _write(path, text):
     if not path:
         click.echo(text, nl=False)
         return
+    from .sources import write_whole
+
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_whole(path, text)
     except OSError as exc:
         _fail(f"cannot write {path}: {exc.strerror or exc}", 1)
 

@@ -135,3 +135,40 @@ def test_settings_that_are_not_a_table_or_not_utf8_exit_2(tmp_path, name, raw, e
     code, output, crash = check_in_process(*args, "sops", cwd=tmp_path)
     assert crash is None and code == 2
     assert name in output
+
+
+def export_in_subprocess(args, cwd, limit_bytes=None):
+    """`sopc export` in a process of its own, its files limited to `limit_bytes` (as on a full disk)."""
+    import resource
+    import signal
+
+    def limit():
+        if limit_bytes is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return subprocess.run([sys.executable, "-m", "compiler", "export", *map(str, args)], cwd=cwd, preexec_fn=limit,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_export_of_a_corpus_with_errors_keeps_the_previous_bundle(tmp_path):
+    (tmp_path / "sops").mkdir()
+    (tmp_path / "sops" / "broken.yaml").write_text("sop: broken\ntitle: B\nsteps:\n  a: {next: nowhere}\n")
+    (tmp_path / "out.json").write_text("previous")
+    done = export_in_subprocess(["sops", "-o", "out.json"], tmp_path)
+    assert done.returncode == 1 and "SOP100" in done.stderr
+    assert (tmp_path / "out.json").read_text() == "previous"
+
+
+def test_an_export_that_cannot_be_written_whole_keeps_the_previous_bundle(tmp_path):
+    # Once the bundle was written in place: a full disk left half of it.
+    (tmp_path / "sops").mkdir()
+    (tmp_path / "sops" / "every.yaml").write_bytes((REPO / "tests/language/valid/every-construct.yaml").read_bytes())
+    (tmp_path / "sops" / "procedures.yaml").write_bytes((REPO / "tests/language/valid/procedures.yaml").read_bytes())
+    (tmp_path / "out.json").write_text("previous")
+    done = export_in_subprocess(["sops", "-o", "out.json"], tmp_path, limit_bytes=1000)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "out.json" in done.stderr
+    assert (tmp_path / "out.json").read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "sops"]
+    whole = export_in_subprocess(["sops", "-o", "out.json"], tmp_path)
+    assert whole.returncode == 0 and json.loads((tmp_path / "out.json").read_text())["format"] == "sopc-runtime"
