@@ -172,3 +172,40 @@ def test_an_export_that_cannot_be_written_whole_keeps_the_previous_bundle(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "sops"]
     whole = export_in_subprocess(["sops", "-o", "out.json"], tmp_path)
     assert whole.returncode == 0 and json.loads((tmp_path / "out.json").read_text())["format"] == "sopc-runtime"
+
+
+def run_in_process(*args, cwd):
+    """`sopc run` in this process: (exit code, output, uncaught exception or None)."""
+    from click.testing import CliRunner
+
+    from compiler.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        done = CliRunner().invoke(main, ["run", *map(str, args)])
+    finally:
+        os.chdir(here)
+    crash = done.exception if not isinstance(done.exception, SystemExit) else None
+    return done.exit_code, done.output, crash
+
+
+@pytest.fixture
+def minimal_corpus(tmp_path):
+    (tmp_path / "sops").mkdir()
+    (tmp_path / "sops" / "every.yaml").write_bytes((REPO / "tests/language/valid/every-construct.yaml").read_bytes())
+    (tmp_path / "sops" / "procedures.yaml").write_bytes((REPO / "tests/language/valid/procedures.yaml").read_bytes())
+    return tmp_path
+
+
+@pytest.mark.parametrize("extra", [
+    ["--answers", "1" * 5000],  # once a ValueError: too many digits for int()
+    ["--answers", "\u00b2"],  # a digit that int() does not read
+    ["--answers", "1,\udcff"],  # bytes that are not UTF-8 on the command line (once a UnicodeEncodeError)
+    ["--fact", "contract_id=\udcff", "--answers", "1"],
+    ["--answers-file", "answers.bin"],  # once a UnicodeDecodeError
+])
+def test_run_refuses_answers_and_facts_it_cannot_read_with_exit_2(minimal_corpus, extra):
+    (minimal_corpus / "answers.bin").write_bytes(b"\xff\xfe1\n")
+    code, output, crash = run_in_process("every-construct", "--sources", "sops", *extra, cwd=minimal_corpus)
+    assert crash is None and code == 2, output
