@@ -32,7 +32,7 @@ from pathlib import Path
 from . import __version__
 from .problems import Problem
 from .result import Result
-from .sources import discover, display_path
+from .sources import discover, display_path, read_source
 from .schemas import SOP_SCHEMA
 
 CACHE_DIR = Path(".sopc-cache") / "check"
@@ -129,7 +129,7 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
 def _read_or_marker(path: Path) -> bytes:
     # An unreadable file hashes differently from every readable one, and from itself once readable.
     try:
-        return b"+" + path.read_bytes()
+        return b"+" + read_source(path)
     except OSError as exc:
         return f"-{exc.errno}".encode()
 

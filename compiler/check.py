@@ -16,7 +16,7 @@ from .load import LoadError, load_bytes, load_file
 from .model import Corpus, Procedure, Sop, build_procedures, build_sop
 from .problems import Problem
 from .result import Result  # noqa: F401  (part of this module's API)
-from .sources import SOURCE_SUFFIXES, discover, display_path  # noqa: F401  (part of this module's API)
+from .sources import SOURCE_SUFFIXES, discover, display_path, read_source  # noqa: F401  (part of this module's API)
 
 
 def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
@@ -39,7 +39,7 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
     """Load, validate and model one file into the corpus; its load and schema problems."""
     display = display_path(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_source(path)
     except OSError:
         raw = None  # load_file explains it
     known = stage_cache.lookup(display, raw) if stage_cache is not None and raw is not None else None

@@ -162,9 +162,10 @@ def _write(path, text):
     if not path:
         click.echo(text, nl=False)
         return
+    from .sources import write_whole
+
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_whole(path, text)
     except OSError as exc:
         _fail(f"cannot write {path}: {exc.strerror or exc}", 1)
 
@@ -199,7 +200,10 @@ def run(sop_id, sources, answers, answers_file, facts, today):
     if answers is not None:
         planned = [a.strip() for a in answers.split(",") if a.strip()]
     elif answers_file is not None:
-        planned = [line.strip() for line in answers_file if line.strip()]
+        try:
+            planned = [line.strip() for line in answers_file if line.strip()]
+        except UnicodeDecodeError:
+            _fail(f"--answers-file {answers_file.name}: not UTF-8 text")
     try:
         known = parse_facts(bundle, sop_id, facts)
         if planned is None:

@@ -68,7 +68,7 @@ def load_config(path: str | Path | None = None, start: str | Path | None = None)
         path = Path(path)
         table = _read(path)
         if path.name == "pyproject.toml":
-            table = table.get("tool", {}).get("sopc", {})
+            table = _tool_table(table, path) or {}
         return parse(table, str(path))
     found = find_config(Path(start or Path.cwd()))
     return parse(found[1], str(found[0])) if found else Config()
@@ -83,7 +83,7 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
             return candidate, _read(candidate)
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            table = _read(candidate).get("tool", {}).get("sopc")
+            table = _tool_table(_read(candidate), candidate)
             if table is not None:
                 return candidate, table
     return None
@@ -97,6 +97,16 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read settings: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: the file is not UTF-8 text") from None
+
+
+def _tool_table(document: dict, path: Path):
+    """`[tool.sopc]` of a pyproject.toml, or None if it has none."""
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, such as [tool.sopc]")
+    return tool.get("sopc")
 
 
 def parse(table: dict, source: str = "settings") -> Config:

@@ -20,11 +20,14 @@ from pathlib import Path
 import yaml
 
 from .problems import Problem
+from .sources import LINE_BREAKS, MAX_BYTES, read_source
 
 try:  # The C parser is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader
+    _OFFSETS_IN_BYTES = True  # libyaml reads UTF-8: its error positions count bytes
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader
+    _OFFSETS_IN_BYTES = False
 
 
 class _Loader(_BaseLoader):
@@ -64,6 +67,15 @@ class _Loader(_BaseLoader):
 assert not _Loader.yaml_path_resolvers, "the tag cache assumes no path resolvers"
 
 MAX_BYTES = 2 * 1024 * 1024
+# No SOP needs more than a dozen levels; a document nested thousands deep
+# would exhaust the stack of the YAML composer (a crash, not an exception)
+# or of every later stage.
+MAX_DEPTH = 50
+# Below this many flow and block indicators (`[`, `{`, `-`, `?`) a file
+# cannot nest deeply enough to endanger the composer (indentation alone
+# gives at most about 2,000 levels in MAX_BYTES), so only files with more
+# are measured before composing.
+DEPTH_SCAN_INDICATORS = 2000
 MARKED_DEPTH = 2  # paths this short are located from marks kept while loading
 
 _STR = "tag:yaml.org,2002:str"
@@ -155,7 +167,7 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
     """Load one file; raise LoadError with located problems if it is not usable data."""
     display = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_source(path)
     except OSError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"cannot read file: {exc.strerror or exc}")])
     return load_bytes(raw, display)
@@ -164,6 +176,8 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
 def load_bytes(raw: bytes, display: str) -> Document:
     text = _decode(raw, display)
     try:
+        if sum(text.count(c) for c in "[{-?") > DEPTH_SCAN_INDICATORS:
+            _refuse_deep_nesting(text, display)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -172,6 +186,14 @@ def load_bytes(raw: bytes, display: str) -> Document:
         if exc.problem and exc.context and exc.context_mark and mark is exc.problem_mark:
             what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; located by its offset
+        offset = exc.position
+        if _OFFSETS_IN_BYTES:
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        line, col = _line_col(text, offset)
+        character = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax",
+                                  f"invalid YAML: character #x{character:04x} is not allowed: {exc.reason}")])
     except yaml.YAMLError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP001", "yaml-syntax", f"invalid YAML: {exc}")])
     if root is None:
@@ -185,9 +207,33 @@ def load_bytes(raw: bytes, display: str) -> Document:
     return Document(display, data, text, builder.problems, builder.marks)
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    breaks = list(LINE_BREAKS.finditer(text, 0, offset))
+    return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _refuse_deep_nesting(text: str, display: str) -> None:
+    """LoadError if collections nest deeper than MAX_DEPTH (the parser, unlike the composer, does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise LoadError([_too_deep(display, mark.line + 1, mark.column + 1)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _too_deep(display: str, line: int, col: int) -> Problem:
+    return _problem(display, line, col, "SOP005", "unsupported-yaml",
+                    f"lists and mappings nest more than {MAX_DEPTH} levels deep here; an SOP needs far fewer, "
+                    "so a bracket or an indentation is probably wrong")
+
+
 def _decode(raw: bytes, display: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"the file is {len(raw):,} bytes; SOP files are limited to {MAX_BYTES:,} bytes, split it into several SOPs")])
+        raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"the file is larger than {MAX_BYTES:,} bytes, the limit for SOP files; split it into several SOPs")])
     if b"\x00" in raw:
         raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", "the file is binary (it contains NUL bytes); SOP files are UTF-8 text")])
     try:
@@ -217,25 +263,26 @@ class _Builder:
         # Marks, not (line, col) tuples: made only for the few paths located.
         self.marks[path] = (key_node.start_mark, value_node.start_mark)
 
-    def build(self, node, key_node=None, path=None):
+    def build(self, node, key_node=None, path=None, depth=0):
         """Plain data of `node`; `path` (its keys from the root) while it is shallow enough to mark."""
         if path is None or len(path) >= MARKED_DEPTH:
-            return self._plain(node, key_node)
+            return self._plain(node, key_node, depth)
         if path == ():
             self._mark(path, node, node)
         if self._aliased(node, key_node) or not self._collection(node):
             return None
         if node.__class__ is _SCALAR_NODE:
             return self._scalar(node)
+        depth = self._deeper(node, depth)
         if node.__class__ is not _MAPPING_NODE:
             items = []
             for index, item in enumerate(node.value):
                 self._mark(path + (index,), item, item)
-                items.append(self.build(item, path=path + (index,)))
+                items.append(self.build(item, path=path + (index,), depth=depth))
             return items
-        return self._mapping(node, path)
+        return self._mapping(node, path, depth)
 
-    def _plain(self, node, key_node=None):
+    def _plain(self, node, key_node=None, depth=0):
         """`build` below the marked depth: the hot path, so scalars come first."""
         if self._seen is not None and self._aliased(node, key_node):
             return None
@@ -244,9 +291,16 @@ class _Builder:
             return node.value if node.tag == _STR else self._scalar(node)
         if not self._collection(node):
             return None
+        depth = self._deeper(node, depth)
         if kind is _MAPPING_NODE:
-            return self._mapping(node)
-        return [self._plain(item) for item in node.value]
+            return self._mapping(node, None, depth)
+        return [self._plain(item, None, depth) for item in node.value]
+
+    def _deeper(self, node, depth: int) -> int:
+        """The depth inside `node`; LoadError past MAX_DEPTH (the later stages recurse too)."""
+        if depth >= MAX_DEPTH:
+            raise LoadError([_too_deep(self.path, node.start_mark.line + 1, node.start_mark.column + 1)])
+        return depth + 1
 
     def _aliased(self, node, key_node) -> bool:
         if self._seen is None:
@@ -265,7 +319,7 @@ class _Builder:
         self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
         return False
 
-    def _mapping(self, node, path=None):
+    def _mapping(self, node, path=None, depth=0):
         result = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not _SCALAR_NODE:
@@ -277,10 +331,10 @@ class _Builder:
                 self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
                 continue
             if path is None:
-                result[key] = self._plain(value_node, key_node)
+                result[key] = self._plain(value_node, key_node, depth)
             else:
                 self._mark(path + (key,), key_node, value_node)
-                result[key] = self.build(value_node, key_node, path + (key,))
+                result[key] = self.build(value_node, key_node, path + (key,), depth)
         return result
 
     def _scalar(self, node):
@@ -290,7 +344,12 @@ class _Builder:
         if convert is None:
             self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain text, numbers, booleans, dates and null are allowed")
             return None
-        return convert(node)
+        try:
+            return convert(node)
+        except ValueError:  # Python refuses to read integers of more than 4,300 digits
+            self._report(node, "SOP013", "invalid-value", f"the number is {len(node.value):,} characters long; "
+                         "no field takes a number that large (quote it if it is text)")
+            return None
 
     def _report(self, node, code, slug, message):
         mark = node.start_mark

@@ -6,10 +6,30 @@ sources without importing the schema validator.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
+import tempfile
 from pathlib import Path
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
+MAX_BYTES = 2 * 1024 * 1024
+# YAML's line breaks: line numbers count these and only these (str.splitlines
+# also breaks at a form feed or vertical tab).
+LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def read_source(path) -> bytes:
+    """The bytes of a source file, at most MAX_BYTES + 1 of them (enough to tell it is too large).
+
+    OSError for anything but a regular file: a FIFO would block the check
+    forever and a device such as /dev/zero would never end.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
 
 
 def discover(paths) -> list[Path]:
@@ -19,11 +39,17 @@ def discover(paths) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.suffix in SOURCE_SUFFIXES and child.is_file() and not _hidden(child, path):
+                if child.suffix in SOURCE_SUFFIXES and _source_file(child) and not _hidden(child, path):
                     found[child] = None
         else:
             found[path] = None
     return list(found)
+
+
+def _source_file(child: Path) -> bool:
+    # A broken link (dangling, or a loop) is kept so that its SOP is reported
+    # unreadable rather than silently left out of the site.
+    return child.is_file() or (child.is_symlink() and not child.exists())
 
 
 def _hidden(child: Path, root: Path) -> bool:
@@ -33,6 +59,46 @@ def _hidden(child: Path, root: Path) -> bool:
 def display_path(path: Path) -> str:
     """The path as the author knows it: relative to the working folder when inside it."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
+        shown = Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
     except ValueError:  # another drive on Windows
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable(shown)
+
+
+def printable(name: str) -> str:
+    """`name` with the bytes of a file name that are not UTF-8 shown as U+FFFD.
+
+    Python keeps such bytes as lone surrogates, which no report can print or
+    encode as JSON for other tools.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def write_whole(path, text: str) -> None:
+    """Write `text` to `path` so that it holds either its previous content or all of `text`, never a part.
+
+    The text goes to a temporary file beside it, renamed over `path` once
+    complete. A target that is not a regular file (/dev/stdout, a FIFO) is
+    written directly: it cannot be renamed over.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=target.parent or ".",
+                                         prefix=f".{target.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+        os.chmod(handle.name, 0o666 & ~_umask())
+        os.replace(handle.name, target)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -43,9 +43,19 @@ def _condition_inputs(condition: dict) -> set:
     return set().union(*(_condition_inputs(c) for c in parts))
 
 
+def text_argument(value: str, what: str) -> str:
+    """`value` if it is text; a command line argument of bytes that are not UTF-8 cannot be shown or matched."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise WalkError(f"{what} `{value.encode('utf-8', 'replace').decode('utf-8')}` is not UTF-8 text") from None
+    return value
+
+
 def parse_facts(bundle: Bundle, sop_id: str, pairs) -> dict:
     facts = {}
     for pair in pairs:
+        text_argument(pair, "--fact")
         if "=" not in pair:
             raise WalkError(f"--fact `{pair}` must be written key=value")
         name, value = pair.split("=", 1)
@@ -74,6 +84,8 @@ def ask_facts(bundle: Bundle, sop_id: str, facts: dict) -> None:
 
 
 def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, today: date) -> Session:
+    for answer in answers or ():
+        text_argument(answer, "the answer")
     session = Session.start(bundle, sop_id, facts, today)
     shown = 0
     while True:
@@ -124,7 +136,9 @@ def typed_answer(answer: str, options: list[dict]):
     for option in options:
         if option["label"].casefold() == text.casefold():
             return option["label"]
-    return int(text) if text.isdigit() else text
+    # Option numbers are short decimal numbers; anything else ("²", a hundred
+    # digits) is matched as a label, and fails as one.
+    return int(text) if text.isdecimal() and len(text) <= 9 else text
 
 
 def describe_wait(waiting: dict) -> str:

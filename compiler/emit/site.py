@@ -113,13 +113,17 @@ def write_docs(docs_dir, files: dict[str, str]) -> tuple[list[str], list[str]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(relative)
+    # Only kinds of file a build writes are stale outputs: a docs folder that
+    # holds the sources (`--docs-dir .` makes `sops/` a generated folder)
+    # must not lose them.
+    kinds = {Path(relative).suffix for relative in files}
     for folder in GENERATED_DIRS:
         root = docs / folder
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(docs).as_posix()
-            if path.is_file() and relative not in files:
+            if path.is_file() and path.suffix in kinds and relative not in files:
                 path.unlink()
                 removed.append(relative)
     return written, removed
@@ -219,10 +223,12 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
         raise SiteError(f"{config_file}: no MkDocs configuration here; run from the project root "
                         "or pass --config-file")
     site = Path(site_dir).resolve()
+    keep_out_of_site(site, {"the working folder": Path.cwd(), "the MkDocs configuration": config_path,
+                            **{f"the sources {s}": Path(s) for s in sources}})
     site.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site.parent))
     try:
-        stats = _mkdocs_build(config_path, temporary, docs_dir, result.corpus, cache_dir, progress)
+        stats = _mkdocs_build(config_path, temporary, docs_dir, result.corpus, cache_dir, progress, site)
         _swap(temporary, site)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -230,7 +236,7 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
     return BuildOutcome(site, result, stats)
 
 
-def _mkdocs_build(config_path: Path, into: Path, docs_dir, corpus: Corpus, cache_dir, progress: bool):
+def _mkdocs_build(config_path: Path, into: Path, docs_dir, corpus: Corpus, cache_dir, progress: bool, site: Path):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -243,11 +249,21 @@ def _mkdocs_build(config_path: Path, into: Path, docs_dir, corpus: Corpus, cache
     try:
         with prepared(corpus, cache_dir, progress):
             config = load_config(str(config_path), **overrides)
+            keep_out_of_site(site, {"the docs folder": Path(config.docs_dir)})
             build(config)
             generated = _prepared.get("generated")
     except MkDocsException as exc:
         raise SiteError(f"MkDocs could not build the site: {exc}") from exc
     return generated.stats if generated else None
+
+
+def keep_out_of_site(site: Path, protected: dict[str, Path]) -> None:
+    """Refuse a site folder that is, or holds, something an author wrote: the swap replaces it whole."""
+    for what, path in protected.items():
+        resolved = path.resolve()
+        if resolved == site or site in resolved.parents:
+            raise SiteError(f"the site folder {site} would replace {what}; give --site-dir a folder of its own, "
+                            "such as `site`")
 
 
 def in_sopc_build() -> bool:

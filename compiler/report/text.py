@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..sources import LINE_BREAKS, read_source
+
 
 def render(result, strict: bool = False) -> str:
     out = []
@@ -10,8 +12,7 @@ def render(result, strict: bool = False) -> str:
         out.append(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}")
         source = lines_by_path.get(p.path)
         if source and p.code != "SOP004" and 0 < p.line <= len(source):
-            text = source[p.line - 1].rstrip("\n")
-            out.append(f"  {text}")
+            out.append(f"  {source[p.line - 1]}")
             out.append("  " + " " * (p.col - 1) + "^")
     out.append(summary(result, strict))
     return "\n".join(out) + "\n"
@@ -37,8 +38,8 @@ def _documents(result) -> dict[str, list[str]]:
     for p in result.problems:
         if p.path not in lines:
             try:
-                with open(p.path, encoding="utf-8", errors="replace") as handle:
-                    lines[p.path] = handle.read(4 * 1024 * 1024).splitlines()
-            except OSError:
-                lines[p.path] = []
+                text = read_source(p.path).decode("utf-8-sig", errors="replace")
+            except OSError:  # gone since, or not a file at all (a FIFO would block)
+                text = ""
+            lines[p.path] = LINE_BREAKS.split(text) if text else []
     return lines

@@ -1,0 +1,67 @@
+"""A failed or misdirected `sopc build` loses nothing: not the previous site, not the sources, not the docs."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from site_helpers import SAMPLE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def project(tmp_path: Path) -> Path:
+    """A project folder: sops/ with a valid corpus, a hand-written guide, and a previous site."""
+    for name, text in SAMPLE.items():
+        path = tmp_path / "sops" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("previous", encoding="utf-8")
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("site_dir", ["sops", ".", "..", "docs", "sops/.."])
+def test_a_site_folder_that_would_replace_what_an_author_wrote_is_refused(tmp_path, sopc, site_dir):
+    # Once the swap replaced the named folder whole: `--site-dir sops` deleted the sources.
+    root = project(tmp_path / "project")
+    before = snapshot(tmp_path)
+    done = sopc("build", "--sources", "sops", "--site-dir", site_dir, "--docs-dir", "docs",
+                "--config-file", REPO / "mkdocs.yml", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "--site-dir" in done.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_docs_folder_holding_the_sources_keeps_them(tmp_path, sopc):
+    # With `--docs-dir .`, `sops/` is also where the pages of the SOPs go, and
+    # stale pages there are removed: once the YAML sources were removed too.
+    root = project(tmp_path / "project")
+    sources = snapshot(root / "sops")
+    done = sopc("build", "--sources", "sops", "--site-dir", tmp_path / "out", "--docs-dir", ".",
+                "--config-file", REPO / "mkdocs.yml", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert {k: v for k, v in snapshot(root / "sops").items() if k in sources} == sources
+    assert (tmp_path / "out" / "sops" / "loan-servicing" / "index.html").is_file()
+
+
+def test_mkdocs_failing_mid_build_keeps_the_previous_site(tmp_path, sopc):
+    root = project(tmp_path)
+    (root / "docs" / "guide.md").write_text("# Guide\n\n[gone](missing.md)\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Strict
+        strict: true
+        hooks:
+          - {REPO / "compiler" / "emit" / "mkdocs_hooks.py"}
+        """), encoding="utf-8")
+    before = snapshot(root / "site")
+    done = sopc("build", "--sources", "sops", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert snapshot(root / "site") == before
+    assert not list(root.glob(".site-*"))
