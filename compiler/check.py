@@ -67,6 +67,9 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
     else:
         for procedure in build_procedures(doc):
             _add(corpus, procedure)
+    # The model now holds what the data said. Dropping the data's mappings and
+    # lists keeps a large corpus in far less memory.
+    doc.data = None
     return []
 
 

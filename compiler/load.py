@@ -107,7 +107,7 @@ class Document:
     """A loaded source file: its data and the text it came from."""
 
     path: str
-    data: object
+    data: object  # None once `check.add_file` has built the model from it
     text: str = field(repr=False, default="")
     # Problems that still let the file be read (a duplicate key, an alias):
     # reported together with what the later stages find.

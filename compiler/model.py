@@ -74,6 +74,7 @@ class Option:
     when: dict | None = None  # a condition; `value: x` is stored as {"eq": x}
     otherwise: bool = False
     where: Path = ()
+    shorthand: bool = False  # written as `value: x`, which `when` holds as {"eq": x}
 
 
 @dataclass
@@ -387,7 +388,7 @@ def _option(item: dict, where: Path) -> Option:
     when = item.get("when")
     if "value" in item:
         when = {"eq": item["value"]}
-    return Option(item["label"], item["goto"], when, bool(item.get("otherwise")), where)
+    return Option(item["label"], item["goto"], when, bool(item.get("otherwise")), where, "value" in item)
 
 
 def build_procedures(doc: Document) -> list[Procedure]:

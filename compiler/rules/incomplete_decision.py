@@ -57,8 +57,8 @@ def check(sop, corpus, options):
         if not step.options:
             continue
         for option in step.options:
-            where = option.where + (("value",) if _wrote_value(sop, option) else ("when",))
-            for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=_wrote_value(sop, option)):
+            where = option.where + (("value",) if option.shorthand else ("when",))
+            for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=option.shorthand):
                 allowed = _domain(sop.inputs.get(name))
                 if allowed is not None and not _member(literal, allowed):
                     yield Finding(at, f"{_show(literal)} is not a value of `{name}`, which takes {_list(allowed)}", step.id)
@@ -79,11 +79,6 @@ def _member(value, allowed) -> bool:
     return any(type(value) is type(a) and value == a for a in allowed)
 
 
-def _wrote_value(sop, option) -> bool:
-    node = sop.doc.data
-    for part in option.where:
-        node = node[part]
-    return "value" in node
 
 
 def _comparisons(condition, where, bound, wrote_value=False):
