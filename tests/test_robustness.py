@@ -59,8 +59,8 @@ def test_an_integer_too_long_for_python_is_a_located_problem():
     assert codes == [("SOP013", 5, 11)]
 
 
-def check_in_process(*args, cwd):
-    """`sopc check` run in this process: (exit code, output, uncaught exception or None)."""
+def sopc_in_process(command, *args, cwd):
+    """`sopc COMMAND ARGS` run in this process: (exit code, output, uncaught exception or None)."""
     from click.testing import CliRunner
 
     from compiler.cli import main
@@ -68,11 +68,15 @@ def check_in_process(*args, cwd):
     here = os.getcwd()
     os.chdir(cwd)
     try:
-        done = CliRunner().invoke(main, ["check", *map(str, args)])
+        done = CliRunner().invoke(main, [command, *map(str, args)])
     finally:
         os.chdir(here)
     crash = done.exception if not isinstance(done.exception, SystemExit) else None
     return done.exit_code, done.output, crash
+
+
+def check_in_process(*args, cwd):
+    return sopc_in_process("check", *args, cwd=cwd)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
@@ -175,19 +179,7 @@ def test_an_export_that_cannot_be_written_whole_keeps_the_previous_bundle(tmp_pa
 
 
 def run_in_process(*args, cwd):
-    """`sopc run` in this process: (exit code, output, uncaught exception or None)."""
-    from click.testing import CliRunner
-
-    from compiler.cli import main
-
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        done = CliRunner().invoke(main, ["run", *map(str, args)])
-    finally:
-        os.chdir(here)
-    crash = done.exception if not isinstance(done.exception, SystemExit) else None
-    return done.exit_code, done.output, crash
+    return sopc_in_process("run", *args, cwd=cwd)
 
 
 @pytest.fixture
