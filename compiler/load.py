@@ -66,7 +66,6 @@ class _Loader(_BaseLoader):
 
 assert not _Loader.yaml_path_resolvers, "the tag cache assumes no path resolvers"
 
-MAX_BYTES = 2 * 1024 * 1024
 # No SOP needs more than a dozen levels; a document nested thousands deep
 # would exhaust the stack of the YAML composer (a crash, not an exception)
 # or of every later stage.
