@@ -116,12 +116,12 @@ def _checked_corpus(paths):
     return result.corpus
 
 
-def _bundle_or_exit(corpus, sop_id=None, pretty=None):
-    """The bundle (and its JSON text, if `pretty` is given), or exit 1 with what stops the export."""
+def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
+    """The bundle (with `text`: and the JSON text to write), or exit 1 with what stops the export."""
     from .emit.runtime_json import ExportError, build_bundle, export_bundle
 
     try:
-        return build_bundle(corpus, sop_id) if pretty is None else export_bundle(corpus, sop_id, pretty)
+        return export_bundle(corpus, sop_id, pretty) if text else build_bundle(corpus, sop_id)
     except ExportError as exc:
         for p in exc.problems:
             click.echo(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}", err=True)
@@ -152,7 +152,7 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     corpus = _checked_corpus(paths)
     if sop_id and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
-    bundle, text = _bundle_or_exit(corpus, sop_id, pretty)
+    bundle, text = _bundle_or_exit(corpus, sop_id, text=True, pretty=pretty)
     _write(output, text)
     if scenarios_path:
         _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
