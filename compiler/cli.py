@@ -150,7 +150,7 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     from .problems import did_you_mean
 
     corpus = _checked_corpus(paths)
-    if sop_id and sop_id not in corpus.sops:
+    if sop_id is not None and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
     bundle, text = _bundle_or_exit(corpus, sop_id, text=True, pretty=pretty)
     _write(output, text)

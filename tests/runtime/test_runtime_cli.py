@@ -73,6 +73,11 @@ def test_export_unknown_sop(sopc, flow_corpus):
     assert result.returncode == 2 and "helper" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_export_an_empty_sop_id_is_unknown(sopc, flow_corpus):
+    result = sopc("export", flow_corpus, "--sop", "")
+    assert result.returncode == 2 and result.stdout == ""
+
+
 def test_export_refuses_a_corpus_with_errors(sopc, seed_corpus):
     path = seed_corpus / f"{SEED}.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("goto: voice_script", "goto: voice_scrpt"), encoding="utf-8")
