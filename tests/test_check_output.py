@@ -221,3 +221,14 @@ def test_pre_commit_hook_checks_the_corpus_when_yaml_changes():
     assert hook["pass_filenames"] is False  # hand-offs span files: check the whole corpus
     files = re.compile(hook["files"])
     assert files.search("sops/a.yaml") and files.search("sops/b.yml") and not files.search("README.md")
+
+
+def test_a_long_source_line_is_shown_around_the_problem():
+    from compiler.report.text import SHOWN_WIDTH, excerpt
+
+    line = "x" * 5000 + "BAD" + "y" * 5000
+    shown, caret = excerpt(line, 5001)
+    assert len(shown) <= SHOWN_WIDTH + 4 and shown[caret:caret + 3] == "BAD"
+    assert excerpt("key: value", 6) == ("key: value", 5)
+    start, caret = excerpt("BAD" + "z" * 500, 1)
+    assert start.startswith("BAD") and caret == 0

@@ -12,10 +12,27 @@ def render(result, strict: bool = False) -> str:
         out.append(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}")
         source = lines_by_path.get(p.path)
         if source and p.code != "SOP004" and 0 < p.line <= len(source):
-            out.append(f"  {source[p.line - 1]}")
-            out.append("  " + " " * (p.col - 1) + "^")
+            shown, caret = excerpt(source[p.line - 1], p.col)
+            out.append(f"  {shown}")
+            out.append("  " + " " * caret + "^")
     out.append(summary(result, strict))
     return "\n".join(out) + "\n"
+
+
+# A source line is shown whole up to this width; a longer one (minified or
+# generated YAML can hold a whole file on one line) around the column only.
+SHOWN_WIDTH = 120
+
+
+def excerpt(line: str, col: int) -> tuple[str, int]:
+    """The part of `line` to show for a problem at 1-based `col`, and the caret's offset in it."""
+    if len(line) <= SHOWN_WIDTH:
+        return line, col - 1
+    start = max(0, min(col - 1 - SHOWN_WIDTH // 2, len(line) - SHOWN_WIDTH))
+    shown = line[start:start + SHOWN_WIDTH]
+    prefix = "… " if start else ""
+    suffix = " …" if start + SHOWN_WIDTH < len(line) else ""
+    return prefix + shown + suffix, len(prefix) + col - 1 - start
 
 
 def summary(result, strict: bool = False) -> str:
