@@ -134,13 +134,17 @@ def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result
 def run_rules(item: Sop | Procedure, corpus: Corpus, config: Config, result: Result) -> None:
     """Every rule that is on, over one SOP or one external procedure."""
     is_sop = isinstance(item, Sop)
+    use = rules_registry.suppression_use(item) if is_sop else None
     for rule in rules_registry.RULES:
         severity = config.severity(rule)
         check = rule.check if is_sop else getattr(rule, "check_procedure", None)
         if severity == "off" or check is None:
             continue
+        if use is not None:
+            use.ran.add(rule.ID)
         for finding in check(item, corpus, config.rule_options(rule)):
             if is_sop and _suppressed(item, finding, rule):
+                use.silenced.add((finding.step, rule.ID))
                 result.suppressed += 1
                 continue
             line, col = item.doc.locate(finding.where, key=finding.key)

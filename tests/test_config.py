@@ -150,3 +150,13 @@ def test_errors_only_turns_off_the_rules_that_only_warn():
     assert config.severity(dead_end) == "off"
     assert config.severity(unbounded_loop) == "off"
     assert Config().errors_only().severity(dead_end) == "error"
+
+
+def test_a_suppression_of_a_rule_that_is_off_is_not_reported_unused():
+    from pathlib import Path
+
+    from compiler.check import check_paths
+
+    case = Path(__file__).resolve().parent / "rules" / "unused-suppression" / "bounded-loop.yaml"
+    assert {p.code for p in check_paths([case], parse({})).problems} == {"SOP113"}
+    assert check_paths([case], parse({"rules": {"unbounded-loop": "off"}})).problems == []

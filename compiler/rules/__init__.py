@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import (
     broken_reference,
@@ -36,6 +36,7 @@ from . import (
     undefined_placeholder,
     unreachable_step,
     unused_input,
+    unused_suppression,
 )
 
 RULES = [
@@ -52,6 +53,7 @@ RULES = [
     handoff_cycle,
     stale_review,
     todo_text,
+    unused_suppression,  # last: it looks at what the rules before it silenced
 ]
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
@@ -65,6 +67,19 @@ class Finding:
     message: str
     step: str | None = None
     key: bool = False  # point at the key instead of its value
+
+
+@dataclass
+class SuppressionUse:
+    """What `check.run_rules` saw of one SOP's suppressions, for unused-suppression."""
+
+    ran: set = field(default_factory=set)  # IDs of the rules that ran
+    silenced: set = field(default_factory=set)  # (step id, rule ID) of suppressions that silenced a finding
+
+
+def suppression_use(sop) -> SuppressionUse:
+    """The record of one SOP's suppressions, kept on the SOP while its rules run."""
+    return sop.__dict__.setdefault("_suppression_use", SuppressionUse())
 
 
 def find(name: str):
