@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from .model import memo
 
 # -- generic algorithms --------------------------------------------------------
 
@@ -95,18 +96,6 @@ def _pop_component(root, stack: list, on_stack: set, order: dict) -> list:
 def is_cycle(component: list, successors: dict) -> bool:
     """Whether a strongly connected component holds a cycle (more than one node, or a self-loop)."""
     return len(component) > 1 or component[0] in successors.get(component[0], ())
-
-
-def memo(owner, key: str, compute):
-    """`compute()` once per owner object (an Sop or a Corpus) and key.
-
-    The model's dataclasses are not hashable, so the cache lives on the object
-    itself and disappears with it.
-    """
-    cache = owner.__dict__.setdefault("_derived", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 # -- one SOP's flow ------------------------------------------------------------

@@ -12,6 +12,20 @@ from dataclasses import dataclass, field
 from .load import Document
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+
+def memo(owner, key: str, compute):
+    """`compute()` once per owner object (an Sop, Step or Corpus) and key.
+
+    The model's dataclasses are not hashable, so the cache lives on the object
+    itself and disappears with it.
+    """
+    cache = owner.__dict__.setdefault("_derived", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 DURATION_UNITS = {"minute": "minutes", "hour": "hours", "day": "days", "business day": "business_days", "week": "weeks"}
 
 Path = tuple
@@ -158,10 +172,7 @@ class Step:
         Kept after the first call: several rules and the flowchart ask for
         them, and a step is not changed once the model is built.
         """
-        edges = self.__dict__.get("_edges")
-        if edges is None:
-            edges = self.__dict__["_edges"] = self._find_edges()
-        return edges
+        return memo(self, "edges", self._find_edges)
 
     def _find_edges(self) -> list[Edge]:
         if self.options:
@@ -219,19 +230,13 @@ class Sop:
 
         Collected once: several rules read every text of every SOP.
         """
-        texts = self.__dict__.get("_texts")
-        if texts is None:
-            texts = self.__dict__["_texts"] = list(self._find_texts())
-        return texts
+        return memo(self, "texts", lambda: list(self._find_texts()))
 
     def template_placeholders(self) -> list[tuple[Path, str]]:
         """(where, name) for every `{{ name }}` in a template text, in reading order."""
-        found = self.__dict__.get("_placeholders")
-        if found is None:
-            found = self.__dict__["_placeholders"] = [
-                (where, name) for where, text, is_template in self.texts()
-                if is_template and "{{" in text for name in placeholders(text)]
-        return found
+        return memo(self, "placeholders", lambda: [
+            (where, name) for where, text, is_template in self.texts()
+            if is_template and "{{" in text for name in placeholders(text)])
 
     def _find_texts(self):
         for key in ("title", "summary", "purpose"):

@@ -22,6 +22,7 @@ import inspect
 import re
 from dataclasses import dataclass, field
 
+from ..model import memo
 from . import (
     broken_reference,
     dead_end,
@@ -79,7 +80,7 @@ class SuppressionUse:
 
 def suppression_use(sop) -> SuppressionUse:
     """The record of one SOP's suppressions, kept on the SOP while its rules run."""
-    return sop.__dict__.setdefault("_suppression_use", SuppressionUse())
+    return memo(sop, "suppression-use", SuppressionUse)
 
 
 def find(name: str):

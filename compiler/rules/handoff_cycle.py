@@ -42,7 +42,8 @@ steps:
 ```
 """
 
-from ..graph import flow, is_cycle, memo, reachable, strongly_connected
+from ..graph import flow, is_cycle, reachable, strongly_connected
+from ..model import memo
 from ..problems import ERROR, name_list
 
 ID = "SOP110"
