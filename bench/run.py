@@ -98,7 +98,7 @@ class Bench:
         return sample.cpu if self.clock == "cpu" else sample.wall
 
     def sopc(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "compiler", *args]
+        return [sys.executable, "-m", "sopc", *args]
 
     def paired(self, measure, reference) -> tuple[float, float, float]:
         """Median of measure, of reference, and of their per-repetition ratio."""
@@ -302,7 +302,7 @@ def hash_file(path: Path) -> str:
 def available_commands() -> set[str]:
     """The sub-commands this checkout's `sopc` has."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-m", "compiler", "--help"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "sopc", "--help"], capture_output=True, text=True,
                          env=env, cwd=REPO).stdout
     lines = out.split("Commands:", 1)[1].splitlines() if "Commands:" in out else []
     return {line.split()[0] for line in lines if line.strip()}
@@ -313,7 +313,7 @@ def available_commands() -> set[str]:
 RUNTIME_PROBE = """
 import json, random, sys, time
 from datetime import date
-from compiler.runtime import Bundle, Session
+from sopc.runtime import Bundle, Session
 
 path, what = sys.argv[1], sys.argv[2]
 if what == "load":  # CPU seconds of Bundle.load, then of json.load, of the same file
@@ -414,9 +414,9 @@ def write_baseline(project: Path, folder: Path) -> Path:
     import yaml
 
     sys.path.insert(0, str(REPO))
-    from compiler.check import load_corpus
-    from compiler.emit.flowchart import to_dot
-    from compiler.emit.site import navigation
+    from sopc.check import load_corpus
+    from sopc.emit.flowchart import to_dot
+    from sopc.emit.site import navigation
 
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(project / "docs", folder / "docs")

@@ -1,14 +1,20 @@
 """sopc: Standard Operating Procedures as code.
 
-The compiler is a pipeline; each stage is a module:
+The folder `compiler/` installs as this package. The compiler is a pipeline;
+each stage is a subpackage:
 
-    load      YAML with positions            compiler.load
-    validate  the JSON Schema                compiler.validate
-    model     typed objects                  compiler.model
-    check     the rules                      compiler.check, compiler.rules
-    emit      site, flowcharts, runtime JSON
+    load      YAML with positions, the source files   sopc.load
+    validate  the JSON Schema                         sopc.validate
+    model     typed objects, the flow graph           sopc.model
+    check     the rules, the stage cache              sopc.check, sopc.check.rules
+    emit      site pages, flowcharts, runtime bundle  sopc.emit
+    report    text, JSON, GitHub, SARIF               sopc.report
 
-`compiler.check.check_paths(["sops"])` runs the first four stages.
+Beside the pipeline: `sopc.runtime` (runs a bundle, standard library only),
+`sopc.commands` (the terminal walk of `sopc run`, the scenarios of `sopc test`)
+and `sopc.cli`, a thin layer over all of it.
+
+`sopc.check.check_paths(["sops"])` runs the first four stages.
 """
 
 __version__ = "0.1.0"

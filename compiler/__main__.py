@@ -1,3 +1,3 @@
-from .cli import main
+from sopc.cli import main
 
 main(prog_name="sopc")

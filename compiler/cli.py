@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from . import __version__
-from .report import FORMATS
+from sopc import __version__
+from sopc.report import FORMATS
 
 DEFAULT_SOURCES = "sops"
 
@@ -35,17 +35,17 @@ def check(paths, fmt, strict, config_path, no_cache):
     any error is found (or any warning, with --strict), 2 if the command or
     its settings are wrong, 0 otherwise.
     """
-    from .report import reporter
+    from sopc.report import reporter
 
     config = _settings(config_path)
     if strict is not None:
         config.strict = strict
     if no_cache:
-        from .check import check_paths
+        from sopc.check import check_paths
 
         result = check_paths(paths or [DEFAULT_SOURCES], config)
     else:
-        from .cache import check_cached
+        from sopc.check.cache import check_cached
 
         result = check_cached(paths or [DEFAULT_SOURCES], config)
     click.echo(reporter(fmt).render(result, config.strict), nl=False)
@@ -71,7 +71,7 @@ def build(sources, site_dir, config_file, docs_dir):
     check`, exit 1). Otherwise compiles every SOP into a page with its
     flowchart, runs MkDocs and swaps the new site into place.
     """
-    from .emit.site import CheckFailed, SiteError, build_site
+    from sopc.emit.site import CheckFailed, SiteError, build_site
 
     try:
         outcome = build_site(list(sources) or [DEFAULT_SOURCES], site_dir, config_file, docs_dir)
@@ -83,7 +83,7 @@ def build(sources, site_dir, config_file, docs_dir):
         click.echo(f"sopc build: {exc}", err=True)
         sys.exit(1)
     if outcome.result.problems:  # warnings only: they do not stop the build
-        from .report import reporter
+        from sopc.report import reporter
 
         click.echo(reporter("text").render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
@@ -92,7 +92,7 @@ def build(sources, site_dir, config_file, docs_dir):
 
 def _settings(config_path=None):
     """The check settings (the nearest settings file, or `config_path`); exit 2 if they are wrong."""
-    from .config import ConfigError, load_config
+    from sopc.config import ConfigError, load_config
 
     try:
         return load_config(config_path)
@@ -105,8 +105,8 @@ def _settings(config_path=None):
 
 def _checked_corpus(paths):
     """The corpus, or exit 1 with the located errors that make it unusable (warnings do not)."""
-    from .check import check_paths
-    from .report import reporter
+    from sopc.check import check_paths
+    from sopc.report import reporter
 
     result = check_paths(paths or [DEFAULT_SOURCES], _settings().errors_only())
     if result.errors:
@@ -118,7 +118,7 @@ def _checked_corpus(paths):
 
 def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
     """The bundle (with `text`: and the JSON text to write), or exit 1 with what stops the export."""
-    from .emit.runtime_json import ExportError, build_bundle, export_bundle
+    from sopc.emit.runtime_json import ExportError, build_bundle, export_bundle
 
     try:
         return export_bundle(corpus, sop_id, pretty) if text else build_bundle(corpus, sop_id)
@@ -146,8 +146,8 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     Refuses (exit 1) a corpus with check errors. The same corpus always gives
     the same bytes. Format: docs/runtime.md, schema/runtime.schema.json.
     """
-    from .emit.runtime_json import build_scenarios, dumps
-    from .problems import did_you_mean
+    from sopc.emit.runtime_json import build_scenarios, dumps
+    from sopc.problems import did_you_mean
 
     corpus = _checked_corpus(paths)
     if sop_id is not None and sop_id not in corpus.sops:
@@ -162,7 +162,7 @@ def _write(path, text):
     if not path:
         click.echo(text, nl=False)
         return
-    from .sources import write_whole
+    from sopc.load.sources import write_whole
 
     try:
         write_whole(path, text)
@@ -186,9 +186,9 @@ def run(sop_id, sources, answers, answers_file, facts, today):
     """
     from datetime import date
 
-    from .problems import did_you_mean
-    from .runtime import Bundle, SopcRuntimeError
-    from .walk import WalkError, ask_facts, parse_facts, walk
+    from sopc.problems import did_you_mean
+    from sopc.runtime import Bundle, SopcRuntimeError
+    from sopc.commands.run import WalkError, ask_facts, parse_facts, walk
 
     if answers is not None and answers_file is not None:
         _fail("give --answers or --answers-file, not both")
@@ -225,8 +225,8 @@ def run(sop_id, sources, answers, answers_file, facts, today):
 def test_command(paths, min_coverage, fmt):
     """Run the scenarios of SOP files and folders (default: sops/) and report
     failures and flow coverage. Exits 1 on a failure or too little coverage."""
-    from .flowtest import failed, render_json, render_text, run_tests
-    from .runtime import Bundle
+    from sopc.commands.test import failed, render_json, render_text, run_tests
+    from sopc.runtime import Bundle
 
     corpus = _checked_corpus(paths)
     report = run_tests(corpus, Bundle.load(_bundle_or_exit(corpus)))

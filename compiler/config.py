@@ -27,7 +27,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .problems import ERROR, did_you_mean
+from sopc.problems import ERROR, did_you_mean
 
 SEVERITIES = ("error", "warning", "off")
 CONFIG_NAMES = ("sopc.toml", "pyproject.toml")
@@ -56,7 +56,7 @@ class Config:
         For commands that stop on errors and ignore warnings (export, run,
         test): they need not spend time finding what they would not show.
         """
-        from . import rules
+        from sopc.check import rules
 
         severities = {rule.ID: "off" for rule in rules.RULES if self.severity(rule) != ERROR}
         return replace(self, severities={**self.severities, **severities})
@@ -111,7 +111,7 @@ def _tool_table(document: dict, path: Path):
 
 def parse(table: dict, source: str = "settings") -> Config:
     """A Config from a `[tool.sopc]` table; ConfigError on anything unknown or ill-typed."""
-    from .rules import RULES, find
+    from sopc.check.rules import RULES, find
 
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: the settings must be a table")

@@ -1,14 +1,15 @@
-"""Where the JSON Schemas are: inside the installed package (`compiler/schema/`,
-see pyproject.toml), or at the top of a source checkout (`schema/`)."""
+"""Where the JSON Schemas are: inside an installed package (`sopc/schema/`,
+see pyproject.toml), or at the top of a source checkout (`schema/`, beside
+the folder `compiler/` that is the package in an editable install)."""
 
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def schema_file(name: str) -> Path:
-    packaged = _HERE / "schema" / name
-    return packaged if packaged.is_file() else _HERE.parent / "schema" / name
+    packaged = _PACKAGE / "schema" / name
+    return packaged if packaged.is_file() else _PACKAGE.parent / "schema" / name
 
 
 SOP_SCHEMA = schema_file("sop.schema.json")

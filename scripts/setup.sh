@@ -27,7 +27,7 @@ fi
 
 here=$(pwd)
 # Checked from another folder, so that this checkout's own files do not pass for an install.
-if ! (cd / && python3 -c "import compiler, mkdocs, material, pytest, playwright, sys; sys.exit(not compiler.__file__.startswith('$here/'))") >/dev/null 2>&1 \
+if ! (cd / && python3 -c "import sopc, mkdocs, material, pytest, playwright, sys; sys.exit(not sopc.__file__.startswith('$here/'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then
   echo "setup: installing sopc and its Python packages"
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[site,test]"

@@ -12,5 +12,5 @@ SOPS = REPO / "sops"
 def run_sopc(*args, cwd=None, input=None, env=None):
     """Run the real `sopc` command line (this checkout's code) and capture its output."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "compiler", *map(str, args)], cwd=cwd or REPO,
+    return subprocess.run([sys.executable, "-m", "sopc", *map(str, args)], cwd=cwd or REPO,
                           input=input, capture_output=True, text=True, env=full_env, timeout=600)

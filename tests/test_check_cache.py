@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from compiler import cache as cache_module
-from compiler import validate as validate_module
-from compiler.cache import check_cached
-from compiler.check import check_paths
-from compiler.config import Config
+from sopc.check import cache as cache_module
+from sopc import validate as validate_module
+from sopc.check.cache import check_cached
+from sopc.check import check_paths
+from sopc.config import Config
 
 MAIN = """
 sop: main

@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from compiler.check import check_paths
-from compiler.problems import Problem
-from compiler.report.github import command, escape_data, escape_property
-from compiler.rules import RULES
+from sopc.check import check_paths
+from sopc.problems import Problem
+from sopc.report.github import command, escape_data, escape_property
+from sopc.check.rules import RULES
 from helpers import SOPS, run_sopc
 
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
@@ -225,7 +225,7 @@ def test_pre_commit_hook_checks_the_corpus_when_yaml_changes():
 
 
 def test_a_long_source_line_is_shown_around_the_problem():
-    from compiler.report.text import SHOWN_WIDTH, excerpt
+    from sopc.report.text import SHOWN_WIDTH, excerpt
 
     line = "x" * 5000 + "BAD" + "y" * 5000
     shown, caret = excerpt(line, 5001)

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from compiler.config import Config, ConfigError, find_config, load_config, parse
-from compiler.rules import stale_review, todo_text, unbounded_loop
+from sopc.config import Config, ConfigError, find_config, load_config, parse
+from sopc.check.rules import stale_review
+from sopc.check.rules import todo_text
+from sopc.check.rules import unbounded_loop
 from helpers import run_sopc
 
 LOOP_SOP = """
@@ -143,7 +145,7 @@ def test_stale_review_age_is_configurable(tmp_path, write):
 
 
 def test_errors_only_turns_off_the_rules_that_only_warn():
-    from compiler.rules import dead_end
+    from sopc.check.rules import dead_end
 
     config = parse({"rules": {"todo-text": "error", "dead-end": "warning"}}).errors_only()
     assert config.severity(todo_text) == "error"
@@ -155,7 +157,7 @@ def test_errors_only_turns_off_the_rules_that_only_warn():
 def test_a_suppression_of_a_rule_that_is_off_is_not_reported_unused():
     from pathlib import Path
 
-    from compiler.check import check_paths
+    from sopc.check import check_paths
 
     case = Path(__file__).resolve().parent / "rules" / "unused-suppression" / "bounded-loop.yaml"
     assert {p.code for p in check_paths([case], parse({})).problems} == {"SOP113"}

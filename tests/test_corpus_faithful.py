@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from compiler.check import load_corpus
+from sopc.check import load_corpus
 from helpers import REPO, SOPS
 
 SEEDS = REPO / "tests" / "data" / "seeds"

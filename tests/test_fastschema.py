@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from compiler.fastschema import NotCompilable, compile_schema
-from compiler.load import load_file
-from compiler.validate import KIND_PROCEDURES, KIND_SOP, _fast_check, _validator
+from sopc.validate.fastschema import NotCompilable, compile_schema
+from sopc.load import load_file
+from sopc.validate import KIND_PROCEDURES, KIND_SOP, _fast_check, _validator
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -168,7 +168,7 @@ def test_validate_still_explains_what_the_fast_check_refuses(write):
           first:
             end: finished
     """)
-    from compiler.validate import validate
+    from sopc.validate import validate
 
     problems = validate(load_file(path))
     assert [p.code for p in problems] == ["SOP013"]

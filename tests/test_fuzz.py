@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import fuzzing
-from compiler.cli import main
+from sopc.cli import main
 
 ITERATIONS = int(os.environ.get("SOPC_FUZZ_ITERATIONS", "40"))
 FIRST_SEED = int(os.environ.get("SOPC_FUZZ_SEED", "0"))

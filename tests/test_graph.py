@@ -1,7 +1,7 @@
 """The shared graph algorithms, on graphs small enough to check by hand and
 on one long enough to break a recursive implementation."""
 
-from compiler.graph import is_cycle, reachable, reverse, strongly_connected
+from sopc.model.graph import is_cycle, reachable, reverse, strongly_connected
 
 
 def as_sets(components):

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.check import check_paths, load_corpus
-from compiler.load import LoadError, load_bytes
-from compiler.model import Duration
+from sopc.check import check_paths, load_corpus
+from sopc.load import LoadError, load_bytes
+from sopc.model import Duration
 from expectations import expected_problems, reported
 
 HERE = Path(__file__).parent / "language"

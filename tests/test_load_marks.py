@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from compiler.load import LoadError, load_bytes
+from sopc.load import LoadError, load_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 

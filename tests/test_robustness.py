@@ -10,7 +10,7 @@ import pytest
 
 from helpers import REPO
 
-from compiler.load import MAX_DEPTH, LoadError, load_bytes
+from sopc.load import MAX_DEPTH, LoadError, load_bytes
 
 VALID_TAIL = b"title: T\nsteps:\n  a: {end: resolved}\n"
 
@@ -63,7 +63,7 @@ def sopc_in_process(command, *args, cwd):
     """`sopc COMMAND ARGS` run in this process: (exit code, output, uncaught exception or None)."""
     from click.testing import CliRunner
 
-    from compiler.cli import main
+    from sopc.cli import main
 
     here = os.getcwd()
     os.chdir(cwd)
@@ -98,7 +98,7 @@ def test_a_fifo_or_device_is_unreadable_not_waited_on(tmp_path, sopc):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     for source in (fifo, "/dev/zero"):
-        done = subprocess.run([sys.executable, "-m", "compiler", "check", "--no-cache", str(source)], cwd=tmp_path,
+        done = subprocess.run([sys.executable, "-m", "sopc", "check", "--no-cache", str(source)], cwd=tmp_path,
                               capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert re.search(r"^\S+:1:1: error\[SOP004 ", done.stdout, re.M), done.stdout
@@ -151,7 +151,7 @@ def export_in_subprocess(args, cwd, limit_bytes=None):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
 
-    return subprocess.run([sys.executable, "-m", "compiler", "export", *map(str, args)], cwd=cwd, preexec_fn=limit,
+    return subprocess.run([sys.executable, "-m", "sopc", "export", *map(str, args)], cwd=cwd, preexec_fn=limit,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 

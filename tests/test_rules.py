@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.check import check_paths
-from compiler.rules import RULES, SECTIONS, documentation
+from sopc.check import check_paths
+from sopc.check.rules import RULES, SECTIONS, documentation
 
 FIXTURES = Path(__file__).resolve().parent / "rules"
 EXPECT = re.compile(r"#\s*expect:\s*(SOP\d{3}(?:\s*,\s*SOP\d{3})*)\s*$")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from ..model import Corpus, Sop, Step
+from sopc.model import Corpus, Sop, Step
 
 WRAP = 24
 MAX_LABEL = 90
@@ -253,7 +253,7 @@ def clean_svg(svg: str) -> str:
     Also checks what it inlines: only drawing elements, no event handlers and
     only safe links, whatever went into the graph.
     """
-    from .sanitize import is_safe_url
+    from sopc.emit.sanitize import is_safe_url
 
     root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
     width = root.get("width", "")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
-from . import sanitize
-from .flowchart import END_WORDS
+from sopc.model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
+from sopc.emit import sanitize
+from sopc.emit.flowchart import END_WORDS
 
 SOP_DIR = "sops"
 KIND_WORDS = {

@@ -8,17 +8,9 @@ watches the sources, so saving a YAML file rebuilds the site.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from mkdocs.exceptions import PluginError
 
-# Use the compiler this hook belongs to, even when another copy is installed.
-_ROOT = Path(__file__).resolve().parents[2]
-if "compiler" not in sys.modules and (_ROOT / "compiler" / "__init__.py").is_file():
-    sys.path.insert(0, str(_ROOT))
-
-from mkdocs.exceptions import PluginError  # noqa: E402
-
-from compiler.emit import site  # noqa: E402
+from sopc.emit import site
 
 
 def on_config(config):

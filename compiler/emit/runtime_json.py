@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 
-from .. import __version__
-from ..check import cyclic_gc_paused
-from ..model import Corpus, Duration, Sop, Step
-from ..problems import Problem
-from ..runtime.bundle import FORMAT, FORMAT_VERSION, digest, digest_of
-from ..runtime.conditions import OPERATORS
-from . import bundle_text
+from sopc import __version__
+from sopc.check import cyclic_gc_paused
+from sopc.model import Corpus, Duration, Sop, Step
+from sopc.problems import Problem
+from sopc.runtime.bundle import FORMAT, FORMAT_VERSION, digest, digest_of
+from sopc.runtime.conditions import OPERATORS
+from sopc.emit import bundle_text
 
 # The oldest runtime that can run what this exporter writes. Raise it only
 # when a bundle starts using something older runtimes do not know.

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..check import Result, check_paths
-from ..config import ConfigError, load_config
-from ..model import Corpus
-from ..report import text as text_report
-from ..rules import RULES
-from . import markdown
-from .flowchart import FlowchartError, RenderStats, render_all, to_dot
-from ..schemas import RUNTIME_SCHEMA, SOP_SCHEMA
+from sopc.check import Result, check_paths
+from sopc.config import ConfigError, load_config
+from sopc.model import Corpus
+from sopc.report import text as text_report
+from sopc.check.rules import RULES
+from sopc.emit import markdown
+from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
+from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 
 # Everything under these (relative to docs/) is generated and owned by sopc:
 # files there that a build does not produce are removed.

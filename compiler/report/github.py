@@ -9,7 +9,7 @@ early or start another one.
 
 from __future__ import annotations
 
-from .text import summary
+from sopc.report.text import summary
 
 
 def render(result, strict: bool = False) -> str:

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
+from sopc import __version__
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}
@@ -51,7 +51,7 @@ def rule_descriptors(problems) -> list[dict]:
     """Every registered rule, then a descriptor for each other code found."""
     # Imported here: the rules bring the model and YAML, which a check
     # answered from the cache never needs.
-    from .. import rules as registry
+    from sopc.check import rules as registry
 
     descriptors = [_rule_descriptor(rule) for rule in sorted(registry.RULES, key=lambda r: r.ID)]
     known = {d["id"] for d in descriptors}
@@ -65,7 +65,7 @@ def rule_descriptors(problems) -> list[dict]:
 
 
 def _rule_descriptor(rule) -> dict:
-    from .. import rules as registry
+    from sopc.check import rules as registry
 
     page = registry.markdown(rule)
     what = " ".join(registry.section(rule, "What it does").split())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..sources import LINE_BREAKS, read_source
+from sopc.load.sources import LINE_BREAKS, read_source
 
 
 def render(result, strict: bool = False) -> str:

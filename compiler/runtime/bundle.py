@@ -13,8 +13,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import FactError, RuntimeFormatError, UnknownSopError
-from ..schemas import RUNTIME_SCHEMA
+from sopc.runtime.errors import FactError, RuntimeFormatError, UnknownSopError
+from sopc.schemas import RUNTIME_SCHEMA
 
 FORMAT = "sopc-runtime"
 FORMAT_VERSION = "1.0"
@@ -78,7 +78,7 @@ def _fast_checker():
     `jsonschema`, which finds and explains the error.
     """
     try:
-        from ..fastschema import NotCompilable, compile_schema
+        from sopc.validate.fastschema import NotCompilable, compile_schema
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     except (ImportError, OSError, ValueError):
         return None
@@ -180,7 +180,7 @@ def coerce(declared: dict, value):
         except ValueError:
             raise FactError(f"`{name}` is a number, not `{value}`") from None
     if kind == "date":
-        from .conditions import parse_date
+        from sopc.runtime.conditions import parse_date
         parsed = parse_date(value if not isinstance(value, str) else value.strip())
         if parsed is None:
             raise FactError(f"`{name}` is a date written YYYY-MM-DD, not `{value}`")

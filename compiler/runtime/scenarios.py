@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .bundle import Bundle
-from .errors import SopcRuntimeError
-from .session import ENDED, QUESTION, WAITING, Session
+from sopc.runtime.bundle import Bundle
+from sopc.runtime.errors import SopcRuntimeError
+from sopc.runtime.session import ENDED, QUESTION, WAITING, Session
 
 MAX_ROUNDS = 10_000
 

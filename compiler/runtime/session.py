@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from . import conditions
-from .bundle import Bundle
-from .errors import AnswerError, FlowError, SessionFormatError, SessionStateError
-from .templates import fill
+from sopc.runtime import conditions
+from sopc.runtime.bundle import Bundle
+from sopc.runtime.errors import AnswerError, FlowError, SessionFormatError, SessionStateError
+from sopc.runtime.templates import fill
 
 STATE_FORMAT = "sopc-session"
 STATE_VERSION = "1.0"

@@ -3,9 +3,9 @@ import textwrap
 
 import pytest
 
-from compiler.check import load_corpus
-from compiler.emit.runtime_json import build_bundle
-from compiler.runtime import Bundle
+from sopc.check import load_corpus
+from sopc.emit.runtime_json import build_bundle
+from sopc.runtime import Bundle
 
 from pathlib import Path
 

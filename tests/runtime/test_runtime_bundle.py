@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from compiler.runtime import Bundle, RuntimeFormatError
-from compiler.runtime.bundle import digest
+from sopc.runtime import Bundle, RuntimeFormatError
+from sopc.runtime.bundle import digest
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = REPO / "schema" / "runtime.schema.json"
@@ -117,7 +117,7 @@ def test_runtime_needs_only_the_standard_library(tmp_path, make_bundle):
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(make_bundle().data), encoding="utf-8")
     blocked = "; ".join(f"sys.modules[{name!r}] = None" for name in ("yaml", "click", "jinja2", "jsonschema", "mkdocs"))
-    code = (f"import sys; {blocked}; from compiler.runtime import Bundle, Session; "
+    code = (f"import sys; {blocked}; from sopc.runtime import Bundle, Session; "
             f"s = Session.start(Bundle.load({str(path)!r}), 'main', {{'plan': 'premium'}}); s.choose('Yes'); print(s.outcome)")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -156,7 +156,7 @@ def _mutated(data, rng):
 def test_fast_schema_check_agrees_with_jsonschema_on_valid_and_mutated_bundles(bundle_data):
     import random
 
-    from compiler.runtime.bundle import _fast_checker
+    from sopc.runtime.bundle import _fast_checker
 
     fast = _fast_checker()
     assert fast is not None, "schema/runtime.schema.json no longer compiles: loading falls back to jsonschema alone"

@@ -1,8 +1,8 @@
 import json
 
-from compiler.emit import bundle_text
-from compiler.runtime import Bundle
-from compiler.runtime.scenarios import run_scenario
+from sopc.emit import bundle_text
+from sopc.runtime import Bundle
+from sopc.runtime.scenarios import run_scenario
 
 SEED = "rejected-payment-outreach"
 

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from compiler.runtime.conditions import business_days_between, evaluate
-from compiler.runtime.templates import fill
+from sopc.runtime.conditions import business_days_between, evaluate
+from sopc.runtime.templates import fill
 
 TODAY = date(2026, 1, 5)  # a Monday
 

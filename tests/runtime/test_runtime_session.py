@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from compiler.runtime import (AnswerError, FactError, FlowError, Session, SessionFormatError,
+from sopc.runtime import (AnswerError, FactError, FlowError, Session, SessionFormatError,
                               SessionStateError, UnknownSopError)
 
 TODAY = date(2026, 1, 5)

@@ -2,7 +2,7 @@ import textwrap
 
 import pytest
 
-from compiler.check import check_paths
+from sopc.check import check_paths
 
 
 @pytest.fixture

@@ -120,5 +120,5 @@ def run_cli(*args, cwd=None):
 
     repo = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    return subprocess.run([sys.executable, "-m", "compiler", *map(str, args)], cwd=cwd or repo,
+    return subprocess.run([sys.executable, "-m", "sopc", *map(str, args)], cwd=cwd or repo,
                           capture_output=True, text=True, env=env, timeout=600)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.check import check_paths
-from compiler.emit import flowchart
-from compiler.emit.markdown import Placeholders
+from sopc.check import check_paths
+from sopc.emit import flowchart
+from sopc.emit.markdown import Placeholders
 from site_helpers import run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")

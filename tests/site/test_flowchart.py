@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from compiler.emit import flowchart
+from sopc.emit import flowchart
 from site_helpers import SAMPLE
 
 SVG = "{http://www.w3.org/2000/svg}"

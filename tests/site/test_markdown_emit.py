@@ -3,8 +3,8 @@ site's Markdown extensions make of them."""
 
 import re
 
-from compiler.emit import markdown
-from compiler.rules import RULES
+from sopc.emit import markdown
+from sopc.check.rules import RULES
 from site_helpers import SAMPLE, Elements, to_html
 
 FAKE_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><text>drawing</text></svg>'

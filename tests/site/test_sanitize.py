@@ -3,7 +3,7 @@ Markdown extensions, no markup, handler or unsafe link may survive."""
 
 import pytest
 
-from compiler.emit import sanitize
+from sopc.emit import sanitize
 
 from site_helpers import Elements, to_html
 

@@ -8,9 +8,9 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from compiler.check import check_paths
-from compiler.emit import site
-from compiler.emit.markdown import Placeholders
+from sopc.check import check_paths
+from sopc.emit import site
+from sopc.emit.markdown import Placeholders
 from site_helpers import SAMPLE
 
 REPO = Path(__file__).resolve().parents[2]

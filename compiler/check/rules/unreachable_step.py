@@ -39,8 +39,8 @@ steps:
 ```
 """
 
-from ..graph import flow
-from ..problems import ERROR
+from sopc.model.graph import flow
+from sopc.problems import ERROR
 
 ID = "SOP103"
 SLUG = "unreachable-step"
@@ -49,7 +49,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     if sop.start not in sop.steps:
         return

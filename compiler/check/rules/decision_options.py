@@ -39,7 +39,7 @@ When several input values really lead to the same step, give them one option
 with `when: {in: [...]}`.
 """
 
-from ..problems import WARNING
+from sopc.problems import WARNING
 
 ID = "SOP106"
 SLUG = "decision-options"
@@ -48,7 +48,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for step in sop.steps.values():
         if "options" not in step.written:

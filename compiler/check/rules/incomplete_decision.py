@@ -40,7 +40,7 @@ steps:
 ```
 """
 
-from ..problems import ERROR
+from sopc.problems import ERROR
 
 ID = "SOP107"
 SLUG = "incomplete-decision"
@@ -51,7 +51,7 @@ _CLOSED_TYPES = ("yesno", "choice")
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for step in sop.steps.values():
         if not step.options:

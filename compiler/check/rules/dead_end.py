@@ -38,8 +38,8 @@ steps:
 ```
 """
 
-from ..graph import flow
-from ..problems import ERROR
+from sopc.model.graph import flow
+from sopc.problems import ERROR
 
 ID = "SOP102"
 SLUG = "dead-end"
@@ -48,7 +48,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for step_id, reason in flow(sop).dead_ends.items():
         step = sop.steps[step_id]

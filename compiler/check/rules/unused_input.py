@@ -34,8 +34,8 @@ steps:
 ```
 """
 
-from ..problems import WARNING
-from .broken_reference import condition_inputs
+from sopc.problems import WARNING
+from sopc.check.rules.broken_reference import condition_inputs
 
 ID = "SOP109"
 SLUG = "unused-input"
@@ -44,7 +44,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     if not sop.inputs:
         return

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .fastschema import NotCompilable, compile_schema
-from .load import Document
-from .problems import Problem, did_you_mean
-from .schemas import SOP_SCHEMA
+from sopc.validate.fastschema import NotCompilable, compile_schema
+from sopc.load import Document
+from sopc.problems import Problem, did_you_mean
+from sopc.schemas import SOP_SCHEMA
 
 SCHEMA_PATH = SOP_SCHEMA
 

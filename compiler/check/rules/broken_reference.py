@@ -32,7 +32,7 @@ Declare procedures that live outside the corpus once, in a file with
 `procedures:`, and hand off to them by id.
 """
 
-from ..problems import ERROR, did_you_mean
+from sopc.problems import ERROR, did_you_mean
 
 ID = "SOP100"
 SLUG = "broken-reference"
@@ -41,7 +41,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     if sop.start not in sop.steps:
         yield Finding(("start",), f"`start` names no step `{sop.start}`{did_you_mean(sop.start, sop.steps)}")
@@ -65,7 +65,7 @@ def check(sop, corpus, options):
 
 
 def unknown_suppressions(step):
-    from . import RULES, Finding, find
+    from sopc.check.rules import RULES, Finding, find
 
     for i, suppression in enumerate(step.suppress):
         if find(suppression.rule) is None:

@@ -42,9 +42,9 @@ steps:
 ```
 """
 
-from ..graph import flow, is_cycle, reachable, strongly_connected
-from ..model import memo
-from ..problems import ERROR, name_list
+from sopc.model.graph import flow, is_cycle, reachable, strongly_connected
+from sopc.model import memo
+from sopc.problems import ERROR, name_list
 
 ID = "SOP110"
 SLUG = "handoff-cycle"
@@ -53,7 +53,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     if corpus.sops.get(sop.id) is not sop:  # a duplicate: duplicate-id reports it
         return

@@ -31,7 +31,7 @@ steps:
 ```
 """
 
-from ..problems import WARNING
+from sopc.problems import WARNING
 
 ID = "SOP113"
 SLUG = "unused-suppression"
@@ -41,7 +41,7 @@ OPTIONS: dict = {}
 
 def check(sop, corpus, options):
     # Runs after every other rule (last in RULES), from what they silenced.
-    from . import Finding, find, suppression_use
+    from sopc.check.rules import Finding, find, suppression_use
 
     use = suppression_use(sop)
     for step in sop.steps.values():

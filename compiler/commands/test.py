@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .model import Corpus
-from .runtime import Bundle
-from .runtime.scenarios import Walk, run_scenario
+from sopc.model import Corpus
+from sopc.runtime import Bundle
+from sopc.runtime.scenarios import Walk, run_scenario
 
 
 @dataclass

@@ -22,8 +22,8 @@ import inspect
 import re
 from dataclasses import dataclass, field
 
-from ..model import memo
-from . import (
+from sopc.model import memo
+from sopc.check.rules import (
     broken_reference,
     dead_end,
     decision_options,

@@ -29,11 +29,11 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
-from .problems import Problem
-from .result import Result
-from .sources import discover, display_path, read_source
-from .schemas import SOP_SCHEMA
+from sopc import __version__
+from sopc.problems import Problem
+from sopc.check.result import Result
+from sopc.load.sources import discover, display_path, read_source
+from sopc.schemas import SOP_SCHEMA
 
 CACHE_DIR = Path(".sopc-cache") / "check"
 FORMAT = 1
@@ -118,7 +118,7 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
         if result is not None:
             return result
 
-    from .check import check_paths  # the full pipeline, only when needed
+    from sopc.check import check_paths  # the full pipeline, only when needed
 
     stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {})
     result = check_paths(paths, config, stages)

@@ -30,7 +30,7 @@ steps:
 
 import re
 
-from ..problems import ERROR, did_you_mean
+from sopc.problems import ERROR, did_you_mean
 
 ID = "SOP108"
 SLUG = "undefined-placeholder"
@@ -41,7 +41,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for where, name in sop.template_placeholders():
         if name in sop.inputs:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem
-from .sources import LINE_BREAKS, MAX_BYTES, read_source
+from sopc.problems import Problem
+from sopc.load.sources import LINE_BREAKS, MAX_BYTES, read_source
 
 try:  # The C parser is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from .model import memo
+from sopc.model import memo
 
 # -- generic algorithms --------------------------------------------------------
 

@@ -20,7 +20,7 @@ sop: system-operations
 **Use instead**: give every SOP its own id.
 """
 
-from ..problems import ERROR
+from sopc.problems import ERROR
 
 ID = "SOP101"
 SLUG = "duplicate-id"
@@ -29,7 +29,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for other in corpus.duplicates:
         if other is sop:
@@ -42,7 +42,7 @@ def check(sop, corpus, options):
 
 def check_procedure(procedure, corpus, options):
     """A procedure declared again after another procedure (an SOP first is reported on the SOP)."""
-    from . import Finding
+    from sopc.check.rules import Finding
 
     first = corpus.procedures.get(procedure.id)
     if any(other is procedure for other in corpus.duplicates) and first is not None:

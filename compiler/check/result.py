@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .problems import ERROR, WARNING, Problem
+from sopc.problems import ERROR, WARNING, Problem
 
 
 @dataclass

@@ -10,13 +10,13 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import rules as rules_registry
-from .config import Config
-from .load import LoadError, load_bytes, load_file
-from .model import Corpus, Procedure, Sop, build_procedures, build_sop
-from .problems import Problem
-from .result import Result  # noqa: F401  (part of this module's API)
-from .sources import SOURCE_SUFFIXES, discover, display_path, read_source  # noqa: F401  (part of this module's API)
+from sopc.check import rules as rules_registry
+from sopc.config import Config
+from sopc.load import LoadError, load_bytes, load_file
+from sopc.model import Corpus, Procedure, Sop, build_procedures, build_sop
+from sopc.problems import Problem
+from sopc.check.result import Result  # noqa: F401  (part of this module's API)
+from sopc.load.sources import SOURCE_SUFFIXES, discover, display_path, read_source  # noqa: F401  (part of this module's API)
 
 
 def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
@@ -53,7 +53,7 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
         _remember(stage_cache, display, raw, exc.problems, None)
         return exc.problems
     # Imported here: a cached check that finds nothing changed never needs the validator.
-    from .validate import KIND_SOP, document_kind, validate
+    from sopc.validate import KIND_SOP, document_kind, validate
 
     found = [] if known is not None else _merge(doc.problems, lambda: validate(doc))
     declared = doc.data.get("sop") if isinstance(doc.data.get("sop"), str) else None

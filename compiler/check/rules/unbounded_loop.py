@@ -43,8 +43,8 @@ steps:
 ```
 """
 
-from ..graph import flow, is_cycle, strongly_connected
-from ..problems import WARNING, name_list
+from sopc.model.graph import flow, is_cycle, strongly_connected
+from sopc.problems import WARNING, name_list
 
 ID = "SOP105"
 SLUG = "unbounded-loop"
@@ -53,7 +53,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     graph = flow(sop)
     trapped = set(graph.trapped)

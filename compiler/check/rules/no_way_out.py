@@ -51,8 +51,8 @@ steps:
 ```
 """
 
-from ..graph import flow, strongly_connected
-from ..problems import ERROR, name_list
+from sopc.model.graph import flow, strongly_connected
+from sopc.problems import ERROR, name_list
 
 ID = "SOP104"
 SLUG = "no-way-out"
@@ -61,7 +61,7 @@ OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for trap in traps(sop):
         first = sop.steps[trap[0]]

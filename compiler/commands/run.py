@@ -10,9 +10,9 @@ from datetime import date
 
 import click
 
-from .model import PLACEHOLDER
-from .runtime import AnswerError, Bundle, FactError, Session
-from .runtime.session import ENDED, QUESTION, WAITING
+from sopc.model import PLACEHOLDER
+from sopc.runtime import AnswerError, Bundle, FactError, Session
+from sopc.runtime.session import ENDED, QUESTION, WAITING
 
 
 class WalkError(Exception):

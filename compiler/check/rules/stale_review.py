@@ -33,7 +33,7 @@ reviewed: 2025-02-14
 
 from datetime import date
 
-from ..problems import WARNING
+from sopc.problems import WARNING
 
 ID = "SOP111"
 SLUG = "stale-review"
@@ -42,7 +42,7 @@ OPTIONS: dict = {"max-age-days": 365}
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     if not sop.reviewed:
         return

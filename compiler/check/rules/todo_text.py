@@ -38,7 +38,7 @@ steps:
 
 import re
 
-from ..problems import WARNING
+from sopc.problems import WARNING
 
 ID = "SOP112"
 SLUG = "todo-text"
@@ -50,7 +50,7 @@ MARKER = re.compile(r"\b(" + "|".join(WORDS) + r")\b")
 
 
 def check(sop, corpus, options):
-    from . import Finding
+    from sopc.check.rules import Finding
 
     for where, text, _is_template in sop.texts():
         if not any(word in text for word in WORDS):
