@@ -15,13 +15,11 @@ from sopc import __version__
 from sopc.check import cyclic_gc_paused
 from sopc.model import Corpus, Duration, Sop, Step
 from sopc.problems import Problem
-from sopc.runtime.bundle import FORMAT, FORMAT_VERSION, digest, digest_of
+from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
+from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION
 from sopc.emit import bundle_text
 
-# The oldest runtime that can run what this exporter writes. Raise it only
-# when a bundle starts using something older runtimes do not know.
-MIN_RUNTIME_VERSION = "1.0"
 SCENARIOS_FORMAT = "sopc-scenarios"
 SCENARIOS_VERSION = "1.0"
 
@@ -62,7 +60,7 @@ def _content(corpus: Corpus, sop_id: str | None) -> dict:
     used = {step["handoff"]["to"] for sop in exported.values() for step in sop["steps"] if step["handoff"]}
     procedures = {key: _procedure(item) for key, item in corpus.procedures.items() if not sop_id or key in used}
     return {
-        "format": FORMAT,
+        "format": BUNDLE_FORMAT,
         "format_version": FORMAT_VERSION,
         "min_runtime_version": MIN_RUNTIME_VERSION,
         "generator": {"name": "sopc", "version": __version__},

@@ -10,13 +10,14 @@ can step through an exported bundle:
     session.choose("Answered")
 """
 
-from sopc.runtime.bundle import FORMAT, FORMAT_VERSION, RUNTIME_VERSION, Bundle
+from sopc.runtime.bundle import Bundle
 from sopc.runtime.errors import (AnswerError, FactError, FlowError, RuntimeFormatError, SessionFormatError,
                      SessionStateError, SopcRuntimeError, UnknownSopError)
 from sopc.runtime.session import Session
+from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, SESSION_FORMAT, SESSION_VERSION
 
 __all__ = [
-    "FORMAT", "FORMAT_VERSION", "RUNTIME_VERSION", "Bundle", "Session",
+    "BUNDLE_FORMAT", "FORMAT_VERSION", "SESSION_FORMAT", "SESSION_VERSION", "Bundle", "Session",
     "AnswerError", "FactError", "FlowError", "RuntimeFormatError", "SessionFormatError",
     "SessionStateError", "SopcRuntimeError", "UnknownSopError",
 ]

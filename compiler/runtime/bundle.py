@@ -14,20 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from sopc.runtime.errors import FactError, RuntimeFormatError, UnknownSopError
+from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, require_compatible
 from sopc.schemas import RUNTIME_SCHEMA
 
-FORMAT = "sopc-runtime"
-FORMAT_VERSION = "1.0"
-RUNTIME_VERSION = "1.0"  # the bundle version this runtime implements
 SCHEMA_PATH = RUNTIME_SCHEMA
-
-
-def parse_version(text, what: str) -> tuple[int, int]:
-    try:
-        major, minor = str(text).split(".")
-        return int(major), int(minor)
-    except (ValueError, AttributeError):
-        raise RuntimeFormatError(f"{what} `{text}` is not a version; expected MAJOR.MINOR such as `1.0`") from None
 
 
 def canonical_text(data: dict) -> str:
@@ -46,15 +36,8 @@ def digest(data: dict) -> str:
 
 def check_version(data: dict) -> None:
     """Refuse a bundle this runtime cannot run, saying which version it needs."""
-    if data.get("format") != FORMAT:
-        raise RuntimeFormatError(f"not a sopc runtime bundle: `format` is {json.dumps(data.get('format'))}, expected \"{FORMAT}\"")
-    own = parse_version(RUNTIME_VERSION, "runtime version")
-    version = parse_version(data.get("format_version"), "`format_version`")
-    needed = parse_version(data.get("min_runtime_version", data.get("format_version")), "`min_runtime_version`")
-    if version[0] != own[0]:
-        raise RuntimeFormatError(f"bundle format version {data.get('format_version')} is not supported: this runtime runs {own[0]}.x bundles")
-    if needed > own:
-        raise RuntimeFormatError(f"bundle needs a runtime of version {data.get('min_runtime_version')} or later; this runtime is version {RUNTIME_VERSION}")
+    require_compatible(data, fmt=BUNDLE_FORMAT, implemented=FORMAT_VERSION, what="sopc runtime bundle",
+                       error=RuntimeFormatError)
 
 
 @lru_cache(maxsize=None)

@@ -16,9 +16,9 @@ from sopc.runtime import conditions
 from sopc.runtime.bundle import Bundle
 from sopc.runtime.errors import AnswerError, FlowError, SessionFormatError, SessionStateError
 from sopc.runtime.templates import fill
+from sopc.runtime.versions import (MIN_SESSION_VERSION, SESSION_FORMAT, SESSION_MIN_RUNTIME_VERSION, SESSION_VERSION,
+                                   require_compatible)
 
-STATE_FORMAT = "sopc-session"
-STATE_VERSION = "1.0"
 HANDED_OFF = "handed-off"
 MAX_FRAMES = 32  # hand-offs nested deeper than this are a cycle
 MAX_AUTO_STEPS = 10_000  # steps passed without stopping: the flow loops by itself
@@ -258,7 +258,8 @@ class Session:
 
     def to_json(self) -> str:
         state = {
-            "format": STATE_FORMAT, "format_version": STATE_VERSION, "bundle_digest": self.bundle.digest,
+            "format": SESSION_FORMAT, "format_version": SESSION_VERSION,
+            "min_runtime_version": SESSION_MIN_RUNTIME_VERSION, "bundle_digest": self.bundle.digest,
             "today": self.today.isoformat(), "status": self.status, "frames": self.frames, "pending": self.pending,
             "facts": self.facts, "counters": self.counters, "log": self.log, "edges": self.edges,
             "decisions": self.decisions, "handoffs": self.handoffs, "waiting": self.waiting,
@@ -322,11 +323,10 @@ def _read_state(text) -> dict:
         state = json.loads(text) if isinstance(text, (str, bytes)) else text
     except ValueError as exc:
         raise SessionFormatError(f"saved session is not valid JSON (truncated or damaged?): {exc}") from None
-    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
-        raise SessionFormatError(f"not a saved sopc session: `format` must be \"{STATE_FORMAT}\"")
-    version = str(state.get("format_version"))
-    if version.split(".")[0] != STATE_VERSION.split(".")[0]:
-        raise SessionFormatError(f"saved session format {version} is not supported: this runtime restores {STATE_VERSION.split('.')[0]}.x sessions; start the session again")
+    if not isinstance(state, dict):
+        raise SessionFormatError("not a saved sopc session: the top level must be a JSON object")
+    require_compatible(state, fmt=SESSION_FORMAT, implemented=SESSION_VERSION, oldest=MIN_SESSION_VERSION,
+                       what="saved sopc session", error=SessionFormatError, again="; start the session again")
     return state
 
 
