@@ -80,7 +80,9 @@ def build(sources, site_dir, config_file, docs_dir):
         click.echo("sopc build: not published; fix the errors above.", err=True)
         sys.exit(1)
     except SiteError as exc:
-        click.echo(f"sopc build: {exc}", err=True)
+        from sopc.report.terminal import visible_lines
+
+        click.echo(visible_lines(f"sopc build: {exc}"), err=True)
         sys.exit(1)
     if outcome.result.problems:  # warnings only: they do not stop the build
         from sopc.report import reporter
@@ -123,13 +125,17 @@ def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
     try:
         return export_bundle(corpus, sop_id, pretty) if text else build_bundle(corpus, sop_id)
     except ExportError as exc:
+        from sopc.report.text import line
+
         for p in exc.problems:
-            click.echo(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}", err=True)
+            click.echo(line(p), err=True)
         sys.exit(1)
 
 
 def _fail(message, code=2):
-    click.echo(f"sopc: {message}", err=True)
+    from sopc.report.terminal import visible
+
+    click.echo(f"sopc: {visible(message)}", err=True)
     sys.exit(code)
 
 

@@ -157,7 +157,8 @@ def test_github_escaping():
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
     problem = Problem("sops/odd, name:1.yaml", 3, 5, "SOP112", "todo-text", "line one\nline two: 100%", "warning")
     line = command(problem)
-    assert line == "::warning file=sops/odd%2C name%3A1.yaml,line=3,col=5,title=SOP112 todo-text::line one%0Aline two: 100%25"
+    # A line break in a message can only come from the author's text: shown as `\n`, on one line.
+    assert line == "::warning file=sops/odd%2C name%3A1.yaml,line=3,col=5,title=SOP112 todo-text::line one\\nline two: 100%25"
     assert "\n" not in line
 
 

@@ -123,7 +123,7 @@ def test_a_character_yaml_forbids_is_located_where_it_is(tmp_path):
     assert crash is None and code == 1
     first, source, caret = output.split("\n")[:3]
     assert first.startswith("ff.yaml:3:2: error[SOP001 ")
-    assert source == "  a\x0cb" and caret == "   ^"
+    assert source == "  a\\x0cb" and caret == "   ^"  # the form feed shown as an escape
 
 
 @pytest.mark.parametrize("name, raw", [

@@ -11,6 +11,7 @@ from datetime import date
 import click
 
 from sopc.model import PLACEHOLDER
+from sopc.report.terminal import visible, visible_lines
 from sopc.runtime import AnswerError, Bundle, FactError, Session
 from sopc.runtime.session import ENDED, QUESTION, WAITING
 
@@ -73,14 +74,14 @@ def ask_facts(bundle: Bundle, sop_id: str, facts: dict) -> None:
         hint = f" ({item['help']})" if item["help"] else ""
         kind = "/".join(item["values"]) if item["values"] else item["type"]
         while True:
-            text = click.prompt(f"{item['label']}{hint} [{kind}, Enter to skip]", default="", show_default=False)
+            text = click.prompt(visible(f"{item['label']}{hint} [{kind}, Enter to skip]"), default="", show_default=False)
             if not text.strip():
                 break
             try:
                 facts[item["id"]] = bundle.coerce(item["id"], text, sop_id)
                 break
             except FactError as exc:
-                click.echo(f"  {exc}")
+                click.echo(f"  {visible(exc)}")
 
 
 def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, today: date) -> Session:
@@ -91,9 +92,9 @@ def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, to
     while True:
         for visit in session.log[shown:]:
             shown += 1
-            click.echo(render_visit(bundle, visit, shown))
+            click.echo(visible_lines(render_visit(bundle, visit, shown)))
         if session.status == WAITING:
-            click.echo(f"    Wait: {describe_wait(session.waiting)}; continuing.\n")
+            click.echo(f"    Wait: {visible(describe_wait(session.waiting))}; continuing.\n")
             session.resume()
         elif session.status == QUESTION:
             _answer(session, answers)
@@ -101,20 +102,20 @@ def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, to
             break
     if answers:
         raise WalkError(f"the walk ended with {len(answers)} answer(s) not used: {', '.join(answers)}")
-    click.echo(render_end(session))
+    click.echo(visible_lines(render_end(session)))
     return session
 
 
 def _answer(session: Session, answers: list[str] | None) -> None:
     view = session.view()
-    click.echo(f"    ? {view['ask']}")
+    click.echo(f"    ? {visible(view['ask'])}")
     for option in view["options"]:
-        click.echo(f"      {option['number']}) {option['label']}")
+        click.echo(f"      {option['number']}) {visible(option['label'])}")
     if answers is not None:
         if not answers:
             raise WalkError(f"answers ran out at `{view['sop']}:{view['step']}`, which asks \"{view['ask']}\"")
         answer = answers.pop(0)
-        click.echo(f"    > {answer}\n")
+        click.echo(f"    > {visible(answer)}\n")
         try:
             session.choose(typed_answer(answer, view["options"]))
         except AnswerError as exc:
@@ -127,7 +128,7 @@ def _answer(session: Session, answers: list[str] | None) -> None:
             click.echo("")
             return
         except AnswerError as exc:
-            click.echo(f"    {exc}")
+            click.echo(f"    {visible(exc)}")
 
 
 def typed_answer(answer: str, options: list[dict]):

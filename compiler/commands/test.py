@@ -5,10 +5,10 @@ walk through.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from sopc.model import Corpus
+from sopc.report.terminal import json_document, visible
 from sopc.runtime import Bundle
 from sopc.runtime.scenarios import Walk, run_scenario
 
@@ -116,7 +116,7 @@ def render_text(report: TestReport, min_coverage: float | None) -> str:
     out.append(f"  {'total':<{width}}  {_ratio(total.edges_covered, total.edges, total.edge_percent)}  {_ratio(total.steps_covered, total.steps, total.step_percent)}")
     if min_coverage is not None and total.edge_percent < min_coverage:
         out.append(f"Edge coverage {total.edge_percent:.1f}% is below the required {min_coverage:g}%.")
-    return "\n".join(out) + "\n"
+    return "\n".join(visible(line) for line in out) + "\n"
 
 
 def _ratio(covered: int, count: int, percent: float) -> str:
@@ -143,7 +143,7 @@ def render_json(report: TestReport, min_coverage: float | None) -> str:
                     "failed": len(report.failed), "min_coverage": min_coverage,
                     "coverage_ok": min_coverage is None or report.total.edge_percent >= min_coverage},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def failed(report: TestReport, min_coverage: float | None) -> bool:

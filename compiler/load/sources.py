@@ -24,12 +24,49 @@ def read_source(path) -> bytes:
     """The bytes of a source file, at most MAX_BYTES + 1 of them (enough to tell it is too large).
 
     OSError for anything but a regular file: a FIFO would block the check
-    forever and a device such as /dev/zero would never end.
+    forever and a device such as /dev/zero would never end. OSError too for a
+    symbolic link that leads out of the repository (see `outside_root`).
     """
+    escape = outside_root(path)
+    if escape:
+        raise OSError(errno.EACCES, escape)
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise OSError(errno.EINVAL, "not a regular file")
     with open(path, "rb") as handle:
         return handle.read(MAX_BYTES + 1)
+
+
+def outside_root(path) -> str | None:
+    """Why `path` may not be read as a source, or None when it may.
+
+    Sources arrive by pull request, and git stores symbolic links: a link in
+    `sops/` to `/etc/passwd` or to a credentials file would otherwise be read,
+    quoted in the CI log and published on the site. A link (or a path through
+    a linked folder) is followed only when it ends inside the repository
+    root, see `repository_root`.
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        resolved = absolute.resolve()
+    except (OSError, RuntimeError):  # a loop of links: reading it fails and says so
+        return None
+    if resolved == absolute:
+        return None  # no link on the way: nothing to police
+    root = repository_root(absolute).resolve()
+    if resolved == root or root in resolved.parents:
+        return None
+    return "a symbolic link to a file outside the repository; sources must stay inside it"
+
+
+def repository_root(path: Path) -> Path:
+    """The folder sources must stay inside: the nearest folder above `path`
+    holding `.git`; without one, the working folder when `path` is inside it,
+    else the folder of `path` itself."""
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return folder
+    here = Path.cwd()
+    return here if here in path.parents else path.parent
 
 
 def discover(paths) -> list[Path]:

@@ -9,6 +9,7 @@ early or start another one.
 
 from __future__ import annotations
 
+from sopc.report.terminal import visible
 from sopc.report.text import summary
 
 
@@ -23,10 +24,11 @@ def command(problem) -> str:
     properties = {"file": problem.path, "line": problem.line, "col": problem.col,
                   "title": f"{problem.code} {problem.slug}"}
     shown = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{level} {shown}::{escape_data(problem.message)}"
+    return f"::{level} {shown}::{escape_data(visible(problem.message))}"
 
 
 def escape_data(text: str) -> str:
+    """The runner's escaping of a command's message: `%`, CR and LF (a line break would end the command)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

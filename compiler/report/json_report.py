@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from sopc.report.terminal import json_document
 
 
 def render(result, strict: bool = False) -> str:
@@ -13,4 +13,4 @@ def render(result, strict: bool = False) -> str:
     ]
     summary = {"files": result.files, "errors": len(result.errors), "warnings": len(result.warnings),
                "suppressed": result.suppressed}
-    return json.dumps({"problems": problems, "summary": summary}, indent=2, ensure_ascii=False) + "\n"
+    return json_document({"problems": problems, "summary": summary})

@@ -11,12 +11,12 @@ the working folder itself.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
 
 from sopc import __version__
+from sopc.report.terminal import json_document, visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}
@@ -36,7 +36,7 @@ def render(result, strict: bool = False) -> str:
                          "properties": {"files": result.files, "suppressed": result.suppressed}}],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_document(log)
 
 
 def source_root(start: Path | None = None) -> Path:
@@ -85,13 +85,20 @@ def _result(problem, rule_index: int, root: Path) -> dict:
         "ruleId": problem.code,
         "ruleIndex": rule_index,
         "level": LEVELS.get(problem.severity, "warning"),
-        "message": {"text": problem.message},
+        "message": {"text": message_text(problem.message)},
         "locations": [{"physicalLocation": {
             "artifactLocation": _artifact(problem.path, root),
             "region": {"startLine": problem.line, "startColumn": problem.col},
         }}],
         "partialFingerprints": {"sopcFinding/v1": _fingerprint(problem)},
     }
+
+
+def message_text(message: str) -> str:
+    """A SARIF plain-text message: viewers read `[text](target)` in it as a link
+    (SARIF 2.1.0, 3.11.6), so literal brackets are escaped with a backslash, and
+    control characters are shown as escapes as in every other output."""
+    return visible(message).replace("[", "\\[").replace("]", "\\]")
 
 
 def _artifact(path: str, root: Path) -> dict:

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from sopc.load.sources import LINE_BREAKS, read_source
+from sopc.report.terminal import visible
 
 
 def render(result, strict: bool = False) -> str:
     out = []
     lines_by_path = _documents(result)
     for p in result.problems:
-        out.append(f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {p.message}")
+        out.append(line(p))
         source = lines_by_path.get(p.path)
         if source and p.code != "SOP004" and 0 < p.line <= len(source):
             shown, caret = excerpt(source[p.line - 1], p.col)
-            out.append(f"  {shown}")
-            out.append("  " + " " * caret + "^")
+            # The source line is the author's text: shown with escapes, the caret moved along.
+            out.append(f"  {visible(shown)}")
+            out.append("  " + " " * len(visible(shown[:caret])) + "^")
     out.append(summary(result, strict))
     return "\n".join(out) + "\n"
+
+
+def line(p) -> str:
+    """`path:line:col: severity[CODE slug]: message`, safe to print (see `report.terminal`)."""
+    return f"{visible(p.path)}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {visible(p.message)}"
 
 
 # A source line is shown whole up to this width; a longer one (minified or

@@ -40,7 +40,9 @@ def _validator(kind: str):
     # than checking a hundred valid SOPs.
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(_schema_for(kind), format_checker=FormatChecker())
+    from sopc.validate.patterns import validator_class
+
+    return validator_class(Draft202012Validator)(_schema_for(kind), format_checker=FormatChecker())
 
 
 @lru_cache(maxsize=None)

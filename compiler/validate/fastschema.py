@@ -21,6 +21,8 @@ import datetime
 import re
 from typing import Callable
 
+from sopc.validate.patterns import compile_pattern
+
 Check = Callable[[object], bool]
 
 # Keywords that never change the verdict.
@@ -181,7 +183,7 @@ def _const(c: Compiler, s: dict):
 def _pattern(c: Compiler, s: dict):
     if "pattern" not in s:
         return None
-    search = re.compile(s["pattern"]).search
+    search = compile_pattern(s["pattern"]).search
     return lambda v: not isinstance(v, str) or search(v) is not None
 
 
@@ -263,7 +265,7 @@ def _properties(c: Compiler, s: dict):
     if not any(k in s for k in ("properties", "patternProperties", "additionalProperties")):
         return None
     known = {name: c.compile(sub) for name, sub in s.get("properties", {}).items()}
-    patterns = tuple((re.compile(p).search, c.compile(sub)) for p, sub in s.get("patternProperties", {}).items())
+    patterns = tuple((compile_pattern(p).search, c.compile(sub)) for p, sub in s.get("patternProperties", {}).items())
     extra = c.compile(s["additionalProperties"]) if "additionalProperties" in s else None
 
     def check(v):
