@@ -366,36 +366,24 @@ with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 2))) as pool
 subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")], check=True)
 """
 
-# What `sopc build` writes into docs/ (compiler/emit/site.py): cleared for a build from scratch.
-GENERATED = ("sops", "rules", "assets/sopc", "schema", "index.md", "tags.md", "procedures.md")
+# Where `sopc build` writes the generated pages (mkdocs.yml's docs_dir).
+GENERATED_DOCS = ".sopc/docs"
 
 
 def site_project(folder: Path, corpus: Path) -> Path:
-    """A project as `sopc build` expects it: this checkout's mkdocs.yml and
-    hand-written docs, the corpus as sops/, the hook's compiler beside them."""
+    """A project as `sopc build` expects it: this checkout's mkdocs.yml and the corpus as sops/."""
     if folder.exists():
         return folder
     folder.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
-    (folder / "docs").mkdir()
-    for page in sorted((REPO / "docs").glob("*.md")):
-        if page.name not in GENERATED:
-            shutil.copy(page, folder / "docs" / page.name)
     shutil.copytree(corpus, folder / "sops", ignore=shutil.ignore_patterns(".generated"))
-    (folder / "compiler").symlink_to(REPO / "compiler")
     return folder
 
 
 def clear_generated(project: Path) -> None:
     """Back to a fresh checkout: no site, no flowchart cache, no generated pages."""
-    for name in ("site", ".sopc-cache"):
+    for name in ("site", ".sopc-cache", ".sopc", ".cache"):
         shutil.rmtree(project / name, ignore_errors=True)
-    for name in GENERATED:
-        path = project / "docs" / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
 
 
 def flowcharts_drawn(output: str) -> tuple[int, int]:
@@ -410,21 +398,22 @@ def flowcharts_drawn(output: str) -> tuple[int, int]:
 
 def write_baseline(project: Path, folder: Path) -> Path:
     """The pages `sopc build` generated, as a plain MkDocs project (same theme,
-    extensions, menu and style sheet, no hook), and the DOT sources it drew."""
+    extensions, menu and style sheet, no sopc plugin), and the DOT sources it drew."""
     import yaml
 
     sys.path.insert(0, str(REPO))
     from sopc.check import load_corpus
     from sopc.emit.flowchart import to_dot
-    from sopc.emit.site import navigation
+    from sopc.emit.site import CSS, navigation
 
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(project / "docs", folder / "docs")
+    shutil.copytree(project / GENERATED_DOCS, folder / "docs")
     corpus = load_corpus([project / "sops"])[0]
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    for key in ("hooks", "watch"):
-        config.pop(key, None)
-    config["nav"] = navigation(corpus, folder / "docs")
+    config["docs_dir"] = "docs"
+    config["plugins"] = [p for p in config.get("plugins", ["search"]) if p != "sopc"]
+    config["extra_css"] = sorted({*config.get("extra_css", []), CSS})
+    config["nav"] = navigation(corpus)
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (folder / "dot").mkdir()
     for sop_id, sop in corpus.sops.items():

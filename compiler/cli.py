@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 import click
 
 from sopc import __version__
+from sopc.emit.engines import ENGINES
 from sopc.report import FORMATS
 
 DEFAULT_SOURCES = "sops"
+NO_SOURCES = "no SOPs found: run `sopc init` or pass a folder"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,11 +46,11 @@ def check(paths, fmt, strict, config_path, no_cache):
     if no_cache:
         from sopc.check import check_paths
 
-        result = check_paths(paths or [DEFAULT_SOURCES], config)
+        result = check_paths(_sources(paths), config)
     else:
         from sopc.check.cache import check_cached
 
-        result = check_cached(paths or [DEFAULT_SOURCES], config)
+        result = check_cached(_sources(paths), config)
     click.echo(reporter(fmt).render(result, config.strict), nl=False)
     # A large corpus is millions of objects; freezing them spares the exit a
     # last full garbage collection over all of them.
@@ -58,23 +61,32 @@ def check(paths, fmt, strict, config_path, no_cache):
 @main.command()
 @click.option("--sources", "sources", multiple=True, type=click.Path(exists=True), show_default="sops",
               help="SOP files or folders to compile (repeatable).")
-@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
+@click.option("--site-dir", default=None, type=click.Path(file_okay=False), show_default="site",
               help="Where to put the built site; replaced only once the new one is complete.")
-@click.option("--config-file", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
-              help="The MkDocs configuration.")
+@click.option("--config-file", default=None, type=click.Path(dir_okay=False), show_default="mkdocs.yml",
+              help="The site configuration (read by both engines).")
 @click.option("--docs-dir", default=None, type=click.Path(file_okay=False),
               help="Where to write the generated pages (default: the configuration's docs_dir).")
-def build(sources, site_dir, config_file, docs_dir):
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+              help="The site engine: MkDocs with Material, or Zensical.")
+@click.option("--rule-pages", is_flag=True, help="Also publish the check rules' reference, for authors.")
+def build(sources, site_dir, config_file, docs_dir, engine, rule_pages):
     """Check the SOPs, then build the agents' site.
 
     Refuses to publish when `sopc check` finds errors (printed as by `sopc
-    check`, exit 1). Otherwise compiles every SOP into a page with its
-    flowchart, runs MkDocs and swaps the new site into place.
+    check`, exit 1). Otherwise compiles every SOP into a Markdown page with
+    its flowchart, runs the site engine and swaps the new site into place.
+    Paths not given are those of the project (the folder of the nearest
+    sopc.toml, or the working folder).
     """
+    from sopc.config import project_root
     from sopc.emit.site import CheckFailed, SiteError, build_site
 
+    root = project_root()
+    site_dir = site_dir or _shown(root / "site")
     try:
-        outcome = build_site(list(sources) or [DEFAULT_SOURCES], site_dir, config_file, docs_dir)
+        outcome = build_site(_sources(sources), site_dir, config_file or _shown(root / "mkdocs.yml"), docs_dir,
+                             engine=engine, rule_pages=rule_pages)
     except CheckFailed as exc:
         click.echo(str(exc), nl=False)
         click.echo("sopc build: not published; fix the errors above.", err=True)
@@ -89,7 +101,26 @@ def build(sources, site_dir, config_file, docs_dir):
 
         click.echo(reporter("text").render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
-    click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir}{drawn}.")
+    click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir} with {engine}{drawn}.")
+
+
+def _sources(given) -> list:
+    """The SOP files and folders given, or else the project's `sops/` (found
+    from the working folder up); exit 2 with what to do if there is none."""
+    if given:
+        return list(given)
+    from sopc.config import project_root
+
+    default = _shown(project_root() / DEFAULT_SOURCES)
+    if not os.path.exists(default):
+        _fail(NO_SOURCES)
+    return [default]
+
+
+def _shown(path) -> str:
+    """A path relative to the working folder when it is inside it (as reports show paths)."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _settings(config_path=None):
@@ -110,7 +141,7 @@ def _checked_corpus(paths):
     from sopc.check import check_paths
     from sopc.report import reporter
 
-    result = check_paths(paths or [DEFAULT_SOURCES], _settings().errors_only())
+    result = check_paths(_sources(paths), _settings().errors_only())
     if result.errors:
         click.echo(reporter("text").render(result), nl=False, err=True)
         click.echo("sopc: fix these errors first; a corpus with errors is not exported or run.", err=True)

@@ -74,6 +74,17 @@ def load_config(path: str | Path | None = None, start: str | Path | None = None)
     return parse(found[1], str(found[0])) if found else Config()
 
 
+def project_root(start: str | Path | None = None) -> Path:
+    """The folder of the nearest settings file above `start` (default: here), or `start` itself.
+
+    Commands look for `sops/` and the site configuration there, so that they
+    work from any folder of a knowledge-base repository.
+    """
+    here = Path(start or Path.cwd())
+    found = find_config(here)
+    return found[0].parent if found else here
+
+
 def find_config(start: Path) -> tuple[Path, dict] | None:
     """(file, settings table) of the nearest `sopc.toml` or `pyproject.toml` with `[tool.sopc]`."""
     start = start.resolve()

@@ -27,9 +27,12 @@ fi
 
 here=$(pwd)
 # Checked from another folder, so that this checkout's own files do not pass for an install.
-if ! (cd / && python3 -c "import sopc, mkdocs, material, pytest, playwright, sys; sys.exit(not sopc.__file__.startswith('$here/'))") >/dev/null 2>&1 \
+# The MkDocs plugin is found through its entry point, which only an install registers.
+if ! (cd / && python3 -c "import sopc, mkdocs, material, zensical, pytest, playwright, sys
+from importlib.metadata import entry_points
+sys.exit(not sopc.__file__.startswith('$here/') or not entry_points(group='mkdocs.plugins', name='sopc'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then
   echo "setup: installing sopc and its Python packages"
-  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[site,test]"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[site,zensical,test]"
 fi
 echo "setup: ready"

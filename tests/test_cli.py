@@ -64,3 +64,25 @@ def test_help_describes_every_command(sopc):
     assert result.returncode == 0
     assert "check" in result.stdout
     assert "path:line:col" in sopc("check", "--help").stdout
+
+
+def test_without_sops_every_command_says_what_to_do(tmp_path, sopc):
+    for command in (["check"], ["test"], ["export"], ["build"], ["run", "anything"]):
+        done = sopc(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.strip() == "sopc: no SOPs found: run `sopc init` or pass a folder", command
+        assert not done.stdout
+
+
+def test_commands_find_the_project_from_a_subfolder(tmp_path, sopc):
+    import shutil
+
+    from helpers import SOPS
+
+    (tmp_path / "sopc.toml").write_text("strict = false\n", encoding="utf-8")
+    shutil.copytree(SOPS, tmp_path / "sops")
+    inner = tmp_path / "notes" / "deep"
+    inner.mkdir(parents=True)
+    checked = sopc("check", cwd=inner)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert sopc("test", cwd=inner).returncode == 0

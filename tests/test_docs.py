@@ -31,3 +31,33 @@ def test_readme_runtime_example_runs(tmp_path, sopc):
                             env={"PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     assert "call_homeowner" in result.stdout
+
+
+def test_sopc_docs_are_a_site_of_their_own(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "docs-site"
+    # As the docs say to run it: MkDocs refuses docs_dir `.` when the file is named by an absolute path.
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "docs/mkdocs.yml",
+                           "--site-dir", out], cwd=REPO, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    for page in ("authoring", "cli", "checks", "runtime", "benchmarks", "robustness", "corpus", "rules/dead-end"):
+        assert (out / page / "index.html").is_file(), page
+    cli = (out / "cli" / "index.html").read_text(encoding="utf-8")
+    assert "sopc build" in cli and "--engine" in cli
+
+
+def test_the_agents_site_has_none_of_sopcs_own_docs(tmp_path, sopc):
+    import json
+
+    done = sopc("build", "--site-dir", tmp_path / "site", "--docs-dir", tmp_path / "pages")
+    assert done.returncode == 0, done.stderr
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert any(page.startswith("sops/") for page in pages)
+    own = {"authoring/", "checks/", "ci/", "runtime/", "robustness/", "benchmarks/", "corpus/", "site/", "cli/"}
+    assert not pages & own and not any(page.startswith("rules/") for page in pages), pages
+    assert not (tmp_path / "site" / "rules").exists() and not (tmp_path / "site" / "authoring").exists()

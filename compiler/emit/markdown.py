@@ -358,7 +358,8 @@ def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
         heading = sanitize.inline(tag.capitalize()) if tag else "Untagged"
         anchor = tag_anchor(tag) if tag else "untagged"
         parts.append(f"## {heading} {{#{anchor}}}\n\n" + "\n".join(_sop_item(sop) for sop in sops))
-    parts.append("See also: [all tags](tags.md), [external procedures](procedures.md), [check rules](rules/index.md).")
+    parts.append(f"See also: [all tags](tags.md), [external procedures](procedures.md), "
+                 f"[how to read this site]({READING_PAGE}).")
     return NOT_SEARCHED + "\n\n".join(parts) + "\n"
 
 
@@ -393,6 +394,33 @@ def procedures_page(corpus: Corpus) -> str:
             section.append("Handed off from:\n\n" + referrer_list(referrers[procedure.id], from_dir=""))
         parts.append("\n\n".join(section))
     return "\n\n".join(parts) + "\n"
+
+
+READING_PAGE = "reading.md"
+
+
+def reading_page() -> str:
+    """The one page of the agents' site that is not a procedure: how to use the others."""
+    return NOT_SEARCHED + textwrap.dedent("""\
+        # How to read this site
+
+        Each procedure has its own page. Find it with the search box at the top
+        (or press <kbd>/</kbd>), or from the list on the home page.
+
+        - **The flowchart** at the top shows the whole procedure. Click a box to
+          jump to that step.
+        - **Steps** are numbered in reading order. Each has its own address: copy
+          it from the address bar to share a step.
+        - **Scripts** are in boxes with a copy button. Words in brackets, such as
+          `[Homeowner Name]`, are placeholders: replace them before you say or
+          send the text.
+        - **Records** list what to create or update, field by field.
+        - **Questions** list their answers; each answer links to the step that
+          follows it.
+        - **Missing from the source** marks text the original document lost. Do
+          not guess it: ask the owner of the procedure.
+        - **Hand-offs** link to the other procedure; come back when it says so.
+        """)
 
 
 # -- rule reference -------------------------------------------------------------

@@ -1,16 +1,16 @@
 """Stage 5, emit: the agents' site.
 
 `generate_docs()` compiles a checked corpus into plain Markdown pages (with
-their flowcharts inlined as SVG) under the MkDocs docs folder; MkDocs then
-turns them into the site. `mkdocs build` and `mkdocs serve` do the same
-through the hook in `mkdocs_hooks.py`; `sopc build` (`build_site()`) checks
-first, builds into a temporary folder and swaps it in only once complete.
+their flowcharts inlined as SVG) in the docs folder; a site engine (MkDocs
+or Zensical, `sopc.emit.engines`) then turns them into the site with the
+menu `navigation()` gives. `sopc build` (`build_site()`) checks first, builds
+into a temporary folder and swaps it in only once complete. For `mkdocs
+build` and `mkdocs serve` run by hand, the `sopc` MkDocs plugin
+(`sopc.emit.mkdocs_plugin`) does the same generation.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import shutil
 import tempfile
@@ -23,7 +23,7 @@ from sopc.config import ConfigError, load_config
 from sopc.model import Corpus
 from sopc.report import text as text_report
 from sopc.check.rules import RULES
-from sopc.emit import markdown
+from sopc.emit import engines, markdown
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
 from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 
@@ -31,10 +31,13 @@ from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 # files there that a build does not produce are removed.
 GENERATED_DIRS = ("sops", "rules", "assets/sopc", "schema")
 SCHEMAS = [SOP_SCHEMA, RUNTIME_SCHEMA]
-GENERATED_FILES = ("index.md", "tags.md", "procedures.md")
-CSS = "assets/sopc/sopc.css"
+GENERATED_FILES = ("index.md", "tags.md", "procedures.md", markdown.READING_PAGE)
+CSS = engines.CSS
 DEFAULT_SOURCES = "sops"
 CACHE_DIR = ".sopc-cache"
+# Where the generated pages go when the configuration does not say: a folder
+# sopc owns, apart from anything an author wrote.
+DEFAULT_DOCS_DIR = ".sopc/docs"
 
 
 class SiteError(Exception):
@@ -59,10 +62,11 @@ class Generated:
 
 # -- compiling the docs tree ----------------------------------------------------
 
-def checked(sources) -> Result:
-    """The check result of the sources, with the project's settings; raises if there are errors."""
+def checked(sources, start=None) -> Result:
+    """The check result of the sources, with the settings found from `start`
+    (default: the working folder) up; raises if there are errors."""
     try:
-        config = load_config()
+        config = load_config(start=start)
     except ConfigError as exc:
         raise SiteError(str(exc)) from exc
     result = check_paths(sources, config)
@@ -71,13 +75,17 @@ def checked(sources) -> Result:
     return result
 
 
-def checked_corpus(sources) -> Corpus:
-    return checked(sources).corpus
+def checked_corpus(sources, start=None) -> Corpus:
+    return checked(sources, start).corpus
 
 
-def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True,
-                site_name: str = "Support SOPs", progress: bool = True) -> tuple[dict[str, str], RenderStats]:
-    """Every generated file (path relative to docs/ -> text)."""
+def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_name: str = "Support SOPs",
+                progress: bool = True, rule_pages: bool = False) -> tuple[dict[str, str], RenderStats]:
+    """Every generated file (path relative to docs/ -> text).
+
+    The agents' site holds the SOPs and procedures only; `rule_pages` adds
+    the reference of the check rules, for a site its authors read too.
+    """
     graphs = {sop_id: to_dot(sop, corpus, directory_urls) for sop_id, sop in corpus.sops.items()}
     try:
         svgs, stats = render_all(graphs, Path(cache_dir), progress=progress)
@@ -89,13 +97,21 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True,
     files["index.md"] = markdown.home_page(corpus, site_name)
     files["tags.md"] = markdown.tags_page(corpus)
     files["procedures.md"] = markdown.procedures_page(corpus)
-    files["rules/index.md"] = markdown.rules_index(RULES)
-    for rule in RULES:
-        files[f"rules/{rule.SLUG}.md"] = markdown.rule_page(rule)
+    files[markdown.READING_PAGE] = markdown.reading_page()
+    if rule_pages:
+        files.update(rule_reference())
     files[CSS] = resources.files(__package__).joinpath("assets/sopc.css").read_text(encoding="utf-8")
     for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
         files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
     return files, stats
+
+
+def rule_reference(folder: str = "rules") -> dict[str, str]:
+    """The check rules' pages (path -> Markdown), from each rule's own documentation."""
+    files = {f"{folder}/index.md": markdown.rules_index(RULES)}
+    for rule in RULES:
+        files[f"{folder}/{rule.SLUG}.md"] = markdown.rule_page(rule)
+    return files
 
 
 def write_docs(docs_dir, files: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -135,126 +151,64 @@ def generate_docs(corpus: Corpus, docs_dir, cache_dir, **options) -> Generated:
     return Generated(files, stats, written, removed)
 
 
-def navigation(corpus: Corpus, docs_dir) -> list:
-    """The site's menu. Pages are listed by path so that their titles come
-    from their (escaped) headings, never raw from the sources."""
+def navigation(corpus: Corpus, rule_pages: bool = False) -> list:
+    """The site's menu, written out for every engine (Zensical reads it from
+    the configuration; nothing may set it at build time). Pages are listed by
+    path so that their titles come from their (escaped) headings, never raw
+    from the sources."""
     sops = [markdown.sop_page_path(s.id) for s in sorted(corpus.sops.values(), key=lambda s: s.title.lower())]
-    nav: list = [{"Home": "index.md"}, {"Procedures": sops + ["procedures.md", "tags.md"]}]
-    guides = hand_written_pages(docs_dir)
-    if guides:
-        nav.append({"Guides": guides})
-    nav.append({"Check rules": ["rules/index.md"] + [f"rules/{rule.SLUG}.md" for rule in sorted(RULES, key=lambda r: r.ID)]})
+    nav: list = [{"Home": "index.md"}, {"Procedures": sops + ["procedures.md", "tags.md"]},
+                 {"How to read this site": markdown.READING_PAGE}]
+    if rule_pages:
+        nav.append({"Check rules": ["rules/index.md"] + [f"rules/{rule.SLUG}.md" for rule in sorted(RULES, key=lambda r: r.ID)]})
     return nav
 
 
-def hand_written_pages(docs_dir) -> list[str]:
-    docs = Path(docs_dir)
-    if not docs.is_dir():
-        return []
-    owned = set(GENERATED_FILES)
-    pages = []
-    for path in sorted(docs.rglob("*.md")):
-        relative = path.relative_to(docs).as_posix()
-        if relative in owned or relative.split("/")[0] in {d.split("/")[0] for d in GENERATED_DIRS}:
-            continue
-        if any(part.startswith(".") for part in path.relative_to(docs).parts):
-            continue
-        pages.append(relative)
-    return pages
-
-
-# -- MkDocs -------------------------------------------------------------------
-
-_prepared: dict | None = None  # set by build_site() for the hook, which runs in-process
-
-
-@contextlib.contextmanager
-def prepared(corpus: Corpus, cache_dir, progress: bool = True):
-    """Hand an already checked corpus to the MkDocs hook for one build."""
-    global _prepared
-    previous, _prepared = _prepared, {"corpus": corpus, "cache_dir": Path(cache_dir), "progress": progress}
-    try:
-        yield
-    finally:
-        _prepared = previous
-
-
-def configure_mkdocs(config):
-    """The hook's work on `on_config`: generate the pages, then set the menu,
-    the style sheet and the watched sources."""
-    root = Path(config.config_file_path or ".").resolve().parent
-    sources = root / os.environ.get("SOPC_SOURCES", DEFAULT_SOURCES)
-    if _prepared:
-        corpus, cache_dir, progress = _prepared["corpus"], _prepared["cache_dir"], _prepared["progress"]
-    else:
-        corpus, cache_dir, progress = checked_corpus([sources]), root / CACHE_DIR, True
-        if sources.is_dir() and str(sources) not in config.watch:
-            config.watch.append(str(sources))
-    generated = generate_docs(corpus, config.docs_dir, cache_dir, directory_urls=config.use_directory_urls,
-                              site_name=config.site_name, progress=progress)
-    logging.getLogger("mkdocs.sopc").info(
-        "sopc: %d pages, %d flowcharts drawn, %d from cache", len(generated.files),
-        generated.stats.rendered, generated.stats.cached)
-    if _prepared:
-        _prepared["generated"] = generated
-    if not config.nav:
-        config.nav = navigation(corpus, config.docs_dir)
-    if CSS not in config.extra_css:
-        config.extra_css.append(CSS)
-    return config
-
+# -- building -------------------------------------------------------------------
 
 @dataclass
 class BuildOutcome:
     site_dir: Path
     result: Result
     stats: RenderStats | None = None
+    engine: str = "mkdocs"
 
 
 def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None, cache_dir=CACHE_DIR,
-               progress: bool = True) -> BuildOutcome:
-    """Check, then build the site into a temporary folder and swap it in.
+               progress: bool = True, engine: str = "mkdocs", rule_pages: bool = False) -> BuildOutcome:
+    """Check, generate the pages, then build the site with `engine` into a
+    temporary folder and swap it in.
 
     A failed build leaves the previous site as it was.
     """
     result = checked(sources)
     config_path = Path(config_file)
     if not config_path.is_file():
-        raise SiteError(f"{config_file}: no MkDocs configuration here; run from the project root "
-                        "or pass --config-file")
+        raise SiteError(f"{config_file}: no site configuration here; run `sopc init` to write one, "
+                        "run from the project root, or pass --config-file")
+    try:
+        settings = engines.read_settings(config_path)
+    except engines.EngineError as exc:
+        raise SiteError(str(exc)) from exc
+    docs = Path(docs_dir).resolve() if docs_dir else settings.docs_dir
     site = Path(site_dir).resolve()
-    keep_out_of_site(site, {"the working folder": Path.cwd(), "the MkDocs configuration": config_path,
-                            **{f"the sources {s}": Path(s) for s in sources}})
+    keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": config_path,
+                            "the docs folder": docs, **{f"the sources {s}": Path(s) for s in sources}})
+    docs.mkdir(parents=True, exist_ok=True)
+    generated = generate_docs(result.corpus, docs, cache_dir, directory_urls=settings.directory_urls,
+                              site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
     site.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site.parent))
     try:
-        stats = _mkdocs_build(config_path, temporary, docs_dir, result.corpus, cache_dir, progress, site)
+        engines.build(engine, settings, docs, navigation(result.corpus, rule_pages), temporary)
         _swap(temporary, site)
+    except engines.EngineError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise SiteError(str(exc)) from exc
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    return BuildOutcome(site, result, stats)
-
-
-def _mkdocs_build(config_path: Path, into: Path, docs_dir, corpus: Corpus, cache_dir, progress: bool, site: Path):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    overrides = {"site_dir": str(into)}
-    if docs_dir:
-        Path(docs_dir).mkdir(parents=True, exist_ok=True)
-        overrides["docs_dir"] = str(Path(docs_dir).resolve())
-    _quiet_mkdocs()
-    try:
-        with prepared(corpus, cache_dir, progress):
-            config = load_config(str(config_path), **overrides)
-            keep_out_of_site(site, {"the docs folder": Path(config.docs_dir)})
-            build(config)
-            generated = _prepared.get("generated")
-    except MkDocsException as exc:
-        raise SiteError(f"MkDocs could not build the site: {exc}") from exc
-    return generated.stats if generated else None
+    return BuildOutcome(site, result, generated.stats, engine)
 
 
 def keep_out_of_site(site: Path, protected: dict[str, Path]) -> None:
@@ -264,23 +218,6 @@ def keep_out_of_site(site: Path, protected: dict[str, Path]) -> None:
         if resolved == site or site in resolved.parents:
             raise SiteError(f"the site folder {site} would replace {what}; give --site-dir a folder of its own, "
                             "such as `site`")
-
-
-def in_sopc_build() -> bool:
-    """Whether MkDocs runs inside `build_site()` (rather than `mkdocs build` or `serve`)."""
-    return _prepared is not None
-
-
-def _quiet_mkdocs() -> None:
-    """Show MkDocs warnings and errors, not its progress chatter."""
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_sopc", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        handler._sopc = True
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
 
 
 def _swap(new: Path, site: Path) -> None:

@@ -8,10 +8,12 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from sopc.check import check_paths
 from sopc.emit import site
 from sopc.emit.markdown import Placeholders
-from site_helpers import SAMPLE
+from site_helpers import SAMPLE, Elements
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = """
@@ -76,7 +78,15 @@ def test_build_replaces_the_previous_site(tmp_path, sopc):
     assert not (tmp_path / "site" / "stale.html").exists()
     assert (tmp_path / "site" / "sops" / "loan-servicing" / "index.html").is_file()
     assert (tmp_path / "site" / "procedures" / "index.html").is_file()
+    assert (tmp_path / "site" / "reading" / "index.html").is_file()
+    assert not (tmp_path / "site" / "rules").exists(), "the rule reference is for authors, not on the agents' site"
+
+
+def test_rule_pages_are_published_only_when_asked(tmp_path, sopc):
+    sources = write_corpus(tmp_path / "sops", SAMPLE)
+    assert sopc(*build_args(sources, tmp_path, "--rule-pages"), cwd=tmp_path).returncode == 0
     assert (tmp_path / "site" / "rules" / "index.html").is_file()
+    assert (tmp_path / "site" / "rules" / "dead-end" / "index.html").is_file()
 
 
 def test_build_refuses_a_corpus_with_errors_and_keeps_the_site(tmp_path, sopc):
@@ -133,7 +143,7 @@ def test_generation_removes_pages_of_deleted_sops_but_not_hand_written_ones(tmp_
     later = site.generate_docs(site.checked_corpus([sources]), docs, tmp_path / "cache", progress=False)
     assert later.removed == ["sops/billing-question.md"]
     assert (docs / "guide.md").is_file()
-    assert "guide.md" in str(site.navigation(site.checked_corpus([sources]), docs))
+    assert "guide.md" not in str(site.navigation(site.checked_corpus([sources])))
 
 
 def test_mkdocs_build_from_the_repository_root_runs_the_compiler(tmp_path):
@@ -151,3 +161,36 @@ def test_mkdocs_build_refuses_a_corpus_with_errors(tmp_path):
                           cwd=REPO, capture_output=True, text=True, timeout=600,
                           env={**__import__("os").environ, "SOPC_SOURCES": str(sources)})
     assert done.returncode != 0 and "SOP100" in done.stderr and "Traceback" not in done.stderr
+
+
+def kb_project(root: Path, files: dict[str, str]) -> Path:
+    """A knowledge-base repository: this checkout's mkdocs.yml and the SOPs in sops/."""
+    write_corpus(root / "sops", files)
+    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+def nav_targets(page: Path) -> set[str]:
+    """Where the links of the page's menu go."""
+    links = Elements(page.read_text(encoding="utf-8")).named("a")
+    return {a.get("href", "") for a in links if "md-nav__link" in a.get("class", "")}
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_both_engines_build_every_sop_page_with_the_menu(tmp_path, sopc, engine):
+    if engine == "zensical":
+        pytest.importorskip("zensical")
+    root = kb_project(tmp_path / "kb", SAMPLE)
+    done = sopc("build", "--engine", engine, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert f"with {engine}" in done.stdout
+    built = root / "site"
+    for sop_id in ("billing-question", "loan-servicing"):
+        page = built / "sops" / sop_id / "index.html"
+        assert page.is_file()
+        assert 'xlink:href="#' in page.read_text(encoding="utf-8")
+    menu = nav_targets(built / "sops" / "loan-servicing" / "index.html")
+    assert any("billing-question" in target for target in menu), menu
+    assert any("procedures" in target for target in menu) and any("reading" in target for target in menu)
+    assert not (built / "rules").exists()
+    assert not list(root.glob(".sopc-zensical-*")) and not list(root.glob(".sopc-site-*"))

@@ -57,8 +57,7 @@ def test_mkdocs_failing_mid_build_keeps_the_previous_site(tmp_path, sopc):
     (root / "mkdocs.yml").write_text(textwrap.dedent(f"""\
         site_name: Strict
         strict: true
-        hooks:
-          - {REPO / "compiler" / "emit" / "mkdocs_hooks.py"}
+        plugins: [search, sopc]
         """), encoding="utf-8")
     before = snapshot(root / "site")
     done = sopc("build", "--sources", "sops", cwd=root)

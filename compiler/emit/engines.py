@@ -1,0 +1,203 @@
+"""The site engines that turn the generated Markdown into HTML: MkDocs
+(with Material, the default) and Zensical.
+
+Both read the same `mkdocs.yml`. sopc hands each of them the pages it
+generated, the menu and its style sheet without relying on anything an
+engine runs at build time (Zensical runs no MkDocs hooks or plugins): MkDocs
+gets them as configuration overrides, Zensical as a small configuration file
+that inherits the project's (`INHERIT:`) and is removed after the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ENGINES = ("mkdocs", "zensical")
+CSS = "assets/sopc/sopc.css"
+PLUGIN = "sopc"
+
+
+class EngineError(Exception):
+    """The engine could not build the site; the message says why."""
+
+
+@dataclass
+class SiteSettings:
+    """What sopc needs to know of a site configuration before an engine reads it."""
+
+    path: Path
+    docs_dir: Path
+    site_name: str
+    directory_urls: bool
+    plugins: list
+    extra_css: list
+    nav: list | None = None  # the configuration's own menu, which sopc leaves as it is
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Safe YAML that reads MkDocs' tags (`!ENV`, `!!python/name:...`) as
+    plain values instead of failing: sopc only needs a few plain settings."""
+
+
+def _any_tag(loader, _suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_Tolerant.add_multi_constructor("!", _any_tag)
+_Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def read_settings(config_file) -> SiteSettings:
+    """The settings of a site configuration (with those it INHERITs)."""
+    path = Path(config_file)
+    raw = _read_raw(path, seen=set())
+    root = path.resolve().parent
+    docs = Path(str(raw.get("docs_dir") or "docs"))
+    plugins = raw.get("plugins", ["search"])
+    if isinstance(plugins, dict):
+        plugins = [{name: options} if options else name for name, options in plugins.items()]
+    return SiteSettings(path=path, docs_dir=docs if docs.is_absolute() else root / docs,
+                        site_name=str(raw.get("site_name") or "Support SOPs"),
+                        directory_urls=raw.get("use_directory_urls", True) is not False,
+                                plugins=list(plugins or []), extra_css=list(raw.get("extra_css") or []),
+                        nav=raw.get("nav") or None)
+
+
+def _read_raw(path: Path, seen: set) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.load(handle, Loader=_Tolerant)  # noqa: S506 - a SafeLoader subclass
+    except OSError as exc:
+        raise EngineError(f"{path}: cannot read the site configuration: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise EngineError(f"{path}: the site configuration is not valid YAML: {exc}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise EngineError(f"{path}: the site configuration must be a mapping of settings")
+    parent = raw.pop("INHERIT", None)
+    if parent and path.resolve() not in seen:
+        seen.add(path.resolve())
+        return {**_read_raw(path.resolve().parent / str(parent), seen), **raw}
+    return raw
+
+
+def plugin_name(entry) -> str:
+    return next(iter(entry)) if isinstance(entry, dict) and entry else str(entry)
+
+
+def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
+    """Build the site of the pages in `docs_dir` into the folder `into` with `engine`."""
+    if engine == "zensical":
+        _zensical(settings, docs_dir, nav, into)
+    else:
+        _mkdocs(settings, docs_dir, nav, into)
+
+
+def _missing_stylesheets(settings: SiteSettings) -> list:
+    return [] if CSS in settings.extra_css else [CSS]
+
+
+def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
+    try:
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import Abort, MkDocsException
+    except ImportError:
+        raise EngineError("MkDocs is not installed; install it with `pip install 'sopc[site]'`") from None
+    _quiet_mkdocs()
+    # Material's banner about its end of life would follow every build; the
+    # docs say which engines sopc supports and why.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # The pages are already generated: the project's own `sopc` plugin entry
+    # (for people running `mkdocs` by hand) would only do it again.
+    plugins = [entry for entry in settings.plugins if plugin_name(entry) != PLUGIN]
+    try:
+        config = load_config(str(settings.path), site_dir=str(into), docs_dir=str(docs_dir), plugins=plugins,
+                             nav=settings.nav or nav, extra_css=settings.extra_css + _missing_stylesheets(settings))
+        mkdocs_build(config)
+    except (MkDocsException, Abort) as exc:
+        raise EngineError(f"MkDocs could not build the site: {exc}") from exc
+
+
+def _quiet_mkdocs() -> None:
+    """Show MkDocs warnings and errors, not its progress chatter."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_sopc", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler._sopc = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
+    try:
+        import zensical  # noqa: F401
+    except ImportError:
+        raise EngineError("Zensical is not installed; install it with `pip install 'sopc[zensical]'`") from None
+    root = settings.path.resolve().parent
+    if not _inside(docs_dir, root):
+        raise EngineError(f"Zensical reads pages only from inside {root} (the folder of {settings.path.name}); "
+                          f"the docs folder {docs_dir} is not")
+    # Zensical also wants the site inside that folder: build there, then move.
+    staging = into if _inside(into, root) else Path(tempfile.mkdtemp(prefix=".sopc-site-", dir=root))
+    try:
+        _run_zensical(settings, root, docs_dir, nav, staging)
+        if staging != into:
+            _move_into(staging, into)
+    finally:
+        if staging != into:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list, into: Path) -> None:
+    # Zensical resolves the folders relative to the configuration file, so
+    # the derived file sits beside the project's.
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=root, prefix=".sopc-zensical-",
+                                         suffix=".yml", delete=False)
+    derived = Path(handle.name)
+    try:
+        # INHERIT merges lists by appending: give only what the project's file lacks.
+        derived_settings = {"INHERIT": settings.path.name, "docs_dir": _relative(docs_dir, root),
+                            "site_dir": _relative(into, root), "extra_css": _missing_stylesheets(settings)}
+        if not settings.nav:
+            derived_settings["nav"] = nav
+        with handle:
+            yaml.safe_dump(derived_settings, handle, sort_keys=False, allow_unicode=True)
+        done = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(derived)],
+                              cwd=root, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    finally:
+        derived.unlink(missing_ok=True)
+    if done.returncode != 0 or not (into / "index.html").is_file():
+        output = (done.stderr or done.stdout).strip().splitlines()
+        raise EngineError("Zensical could not build the site: " + (" ".join(output[-5:]) or f"exit {done.returncode}"))
+
+
+def _move_into(built: Path, into: Path) -> None:
+    """Move the built site into the (empty) folder `into`."""
+    for child in built.iterdir():
+        shutil.move(str(child), str(into / child.name))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    resolved = Path(path).resolve()
+    return resolved == root or root in resolved.parents
+
+
+def _relative(path: Path, root: Path) -> str:
+    return os.path.relpath(Path(path).resolve(), root)

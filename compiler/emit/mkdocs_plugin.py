@@ -1,0 +1,97 @@
+"""MkDocs plugins, registered through the `mkdocs.plugins` entry point.
+
+`sopc`: for people who run `mkdocs build` or `mkdocs serve` themselves
+(`plugins: [search, sopc]` in mkdocs.yml). Before every (re)build it checks
+the SOPs, writes the generated pages into the docs folder and sets the menu,
+exactly as `sopc build` does; `serve` also watches the SOP folders. `sopc
+build` does not need it (it generates the pages before any engine runs), and
+Zensical skips it: both get the same pages and menu from sopc itself.
+
+    plugins:
+      - search
+      - sopc:
+          sources: [sops]      # SOP folders or files, relative to mkdocs.yml
+          rule_pages: false    # true: add the check rules' reference
+
+`sopc-reference`: sopc's own documentation site (docs/mkdocs.yml) adds the
+pages generated from the code: one page per check rule and the command-line
+reference.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from sopc.emit import engines, site
+
+log = logging.getLogger("mkdocs.plugins.sopc")
+
+
+class SopcOptions(Config):
+    sources = c.ListOfItems(c.Type(str), default=[site.DEFAULT_SOURCES])
+    rule_pages = c.Type(bool, default=False)
+
+
+class SopcPlugin(BasePlugin[SopcOptions]):
+    """Compile the SOPs into the docs folder before MkDocs reads it."""
+
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        sources = self._sources(root)
+        try:
+            corpus = site.checked_corpus(sources, start=root)
+        except site.SiteError as exc:
+            raise PluginError(f"sopc: {exc}") from exc
+        generated = site.generate_docs(corpus, config.docs_dir, root / site.CACHE_DIR,
+                                       directory_urls=config.use_directory_urls, site_name=config.site_name,
+                                       rule_pages=self.config.rule_pages)
+        log.info("sopc: %d pages, %d flowcharts drawn, %d from cache", len(generated.files),
+                 generated.stats.rendered, generated.stats.cached)
+        if not config.nav:
+            config.nav = site.navigation(corpus, self.config.rule_pages)
+        if engines.CSS not in config.extra_css:
+            config.extra_css.append(engines.CSS)
+        for source in sources:
+            if source.exists() and str(source) not in config.watch:
+                config.watch.append(str(source))
+        return config
+
+    def _sources(self, root: Path) -> list[Path]:
+        # SOPC_SOURCES previews another folder without editing mkdocs.yml.
+        named = [os.environ["SOPC_SOURCES"]] if os.environ.get("SOPC_SOURCES") else self.config.sources
+        return [root / source for source in named]
+
+
+class ReferencePlugin(BasePlugin):
+    """Add the pages sopc generates from its code to its documentation site."""
+
+    def on_files(self, files, config):
+        pages = {**site.rule_reference(), "cli.md": cli_reference()}
+        for path, text in pages.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=text))
+        return files
+
+
+def cli_reference() -> str:
+    """Every `sopc` command with its options, from the command line's own help."""
+    import click
+
+    from sopc.cli import main
+
+    parts = ["# Command-line reference",
+             "Generated from `sopc --help`: every command, its arguments and options."]
+    with click.Context(main, info_name="sopc") as parent:
+        for name in sorted(main.commands):
+            command = main.commands[name]
+            with click.Context(command, info_name=name, parent=parent) as context:
+                parts.append(f"## sopc {name}\n\n```text\n{command.get_help(context)}\n```")
+    return "\n\n".join(parts) + "\n"
