@@ -199,7 +199,7 @@ def _write(path, text):
     if not path:
         click.echo(text, nl=False)
         return
-    from sopc.load.sources import write_whole
+    from sopc.atomic_file import write_whole
 
     try:
         write_whole(path, text)

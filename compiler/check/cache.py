@@ -24,14 +24,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sopc import __version__
 from sopc.problems import Problem
 from sopc.check.result import Result
+from sopc.atomic_file import write_whole
 from sopc.load.sources import discover, display_path, read_source
 from sopc.schemas import SOP_SCHEMA
 
@@ -146,15 +145,7 @@ def _load_entry(path: Path) -> dict:
 def _write_entry(path: Path, entry: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".tmp-", suffix=".json",
-                                             delete=False)
-        try:
-            with handle:
-                json.dump(entry, handle, separators=(",", ":"))
-            os.replace(handle.name, path)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
+        write_whole(path, json.dumps(entry, separators=(",", ":")))
     except OSError:
         pass  # a read-only or full disk only costs speed
 

@@ -10,7 +10,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -109,33 +108,3 @@ def printable(name: str) -> str:
     encode as JSON for other tools.
     """
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def write_whole(path, text: str) -> None:
-    """Write `text` to `path` so that it holds either its previous content or all of `text`, never a part.
-
-    The text goes to a temporary file beside it, renamed over `path` once
-    complete. A target that is not a regular file (/dev/stdout, a FIFO) is
-    written directly: it cannot be renamed over.
-    """
-    target = Path(path)
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        return
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=target.parent or ".",
-                                         prefix=f".{target.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(text)
-        os.chmod(handle.name, 0o666 & ~_umask())
-        os.replace(handle.name, target)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
