@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 
-from sopc.model import PLACEHOLDER
+from sopc.language import inputs_used
 from sopc.report.terminal import visible, visible_lines
 from sopc.runtime import AnswerError, Bundle, FactError, Session
 from sopc.runtime.session import ENDED, QUESTION, WAITING
@@ -23,25 +23,21 @@ class WalkError(Exception):
 def used_inputs(bundle: Bundle, sop_id: str) -> list[dict]:
     """Required inputs the SOP's templates and decisions use, in declaration order."""
     sop = bundle.sops[sop_id]
-    used = set()
-    for step in sop["steps"]:
-        texts = [step["do"]] + [c["text"] for c in step["callouts"]] + [s["template"] for s in step["scripts"]]
-        texts += [t for r in step["records"] for f in r["fields"] for t in f["templates"]]
-        if step["decision"]:
-            texts.append(step["decision"]["ask"])
-            for option in step["decision"]["options"]:
-                used |= _condition_inputs(option["condition"]) if option["condition"] else set()
-            if step["decision"]["input"]:
-                used.add(step["decision"]["input"])
-        used.update(name for text in texts if text for name in PLACEHOLDER.findall(text))
+    used = inputs_used(
+        (text for step in sop["steps"] for text in _templates(step)),
+        ((step["decision"]["input"], [option["condition"] for option in step["decision"]["options"]])
+         for step in sop["steps"] if step["decision"]))
     return [item for item in sop["inputs"] if item["id"] in used and item["required"]]
 
 
-def _condition_inputs(condition: dict) -> set:
-    if "input" in condition:
-        return {condition["input"]}
-    parts = condition.get("all") or condition.get("any") or [condition["not"]]
-    return set().union(*(_condition_inputs(c) for c in parts))
+def _templates(step: dict):
+    """The texts of a bundle step that may hold placeholders (docs/runtime.md, "Templates")."""
+    yield step["do"]
+    yield from (callout["text"] for callout in step["callouts"])
+    yield from (script["template"] for script in step["scripts"])
+    yield from (text for record in step["records"] for field in record["fields"] for text in field["templates"])
+    if step["decision"]:
+        yield step["decision"]["ask"]
 
 
 def text_argument(value: str, what: str) -> str:

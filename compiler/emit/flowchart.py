@@ -22,33 +22,25 @@ from pathlib import Path
 
 import click
 
+from sopc.atomic_file import write_whole
 from sopc.model import Corpus, Sop, Step
+from sopc.model.steps import END_WORDS, KINDS, kind_of  # noqa: F401  (END_WORDS: part of this module's API)
 
 WRAP = 24
 MAX_LABEL = 90
 PROGRESS_ABOVE = 20
 CACHE_VERSION = "2"  # bump when the DOT-to-SVG post-processing changes
 
+# A step is drawn as its kind says (sopc.model.steps.KINDS); the start and
+# the hand-off targets are not steps.
 SHAPES = {
-    "action": 'shape=box, style="rounded,filled"',
-    "decision": 'shape=diamond, style="filled", margin="0.02,0.02"',
-    "wait": 'shape=box, style="dashed,filled"',
-    "repeat": 'shape=hexagon, style="filled"',
-    "end": 'shape=box, style="rounded,filled,bold", peripheries=2',
-    "handoff": 'shape=cds, style="filled"',
+    **{kind.name: kind.shape for kind in KINDS.values()},
     "target": 'shape=tab, style="filled"',
     "start": 'shape=circle, style="filled", width=0.25, fixedsize=true, label=""',
 }
 # Neutral light fills for the standalone SVG; the site's CSS recolours by class
 # for light and dark mode.
-FILLS = {
-    "action": "#e8f0fe", "decision": "#fff4d6", "wait": "#f1ecfb", "repeat": "#e6f6ef",
-    "end": "#eceff1", "handoff": "#fde8e4", "target": "#ffffff", "start": "#607d8b",
-}
-END_WORDS = {
-    "resolved": "Resolved", "transferred": "Transferred", "escalated": "Escalated",
-    "referred": "Referred", "pending": "Pending", "closed-no-contact": "Closed, no contact",
-}
+FILLS = {**{kind.name: kind.fill for kind in KINDS.values()}, "target": "#ffffff", "start": "#607d8b"}
 
 
 class FlowchartError(Exception):
@@ -112,13 +104,8 @@ def to_dot(sop: Sop, corpus: Corpus, directory_urls: bool = True) -> str:
 
 
 def node_text(step: Step) -> str:
-    if step.kind == "end":
-        return f"{step.title}\n(end: {END_WORDS.get(step.end, step.end)})"
-    if step.kind == "wait" and step.wait.duration:
-        return f"{step.title}\n(wait {step.wait.duration.text})"
-    if step.kind == "repeat":
-        return f"{step.title}\n(up to {step.repeat.max_attempts} attempts)"
-    return step.title
+    note = kind_of(step).note(step)
+    return f"{step.title}\n{note}" if note else step.title
 
 
 def _node(step: Step) -> str:
@@ -200,7 +187,7 @@ def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -
         cache_dir.mkdir(parents=True, exist_ok=True)
         for name, svg in _render_parallel(todo, executable, progress and len(todo) > PROGRESS_ABOVE):
             key = cache_key(todo[name])
-            _write_atomic(cache_dir / f"{key}.svg", svg)
+            write_whole(cache_dir / f"{key}.svg", svg)
             svgs[name] = svg
             stats.rendered += 1
             stats.rendered_keys.append(name)
@@ -230,12 +217,6 @@ def render_svg(dot: str, executable: str | None = None) -> str:
     if done.returncode != 0:
         raise FlowchartError("Graphviz `dot` failed: " + done.stderr.decode("utf-8", "replace").strip())
     return clean_svg(done.stdout.decode("utf-8"))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 # -- SVG post-processing ----------------------------------------------------------

@@ -13,13 +13,12 @@ import textwrap
 
 from sopc.model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
 from sopc.emit import sanitize
+from sopc.language import fill_placeholders
 from sopc.emit.flowchart import END_WORDS
+from sopc.model.steps import KINDS, SHOWN
 
 SOP_DIR = "sops"
-KIND_WORDS = {
-    "action": "Action", "decision": "Decision", "wait": "Wait", "repeat": "Repeat",
-    "end": "End", "handoff": "Hand-off",
-}
+KIND_WORDS = {kind.name: kind.word for kind in KINDS.values()}
 SCRIPT_WORDS = {"say": "Say", "send": "Send", "voicemail": "Leave as voicemail"}
 ACTION_WORDS = {
     "create": "Create in", "update": "Update in", "comment": "Comment in", "close": "Close in",
@@ -27,8 +26,7 @@ ACTION_WORDS = {
 }
 CHANNEL_WORDS = {"phone": "Phone", "chat": "Chat", "email": "Email", "voicemail": "Voicemail"}
 OPERATORS = {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of"}
-LEGEND = [("action", "Action"), ("decision", "Decision"), ("wait", "Wait"), ("repeat", "Repeat"),
-          ("end", "End"), ("handoff", "Hand-off"), ("target", "Other procedure")]
+LEGEND = [*KIND_WORDS.items(), ("target", "Other procedure")]
 
 
 def sop_page_path(sop_id: str) -> str:
@@ -55,7 +53,7 @@ class Placeholders:
 
     def text(self, template: str) -> str:
         """For code blocks: `[Label]` as plain text."""
-        return sanitize._PLACEHOLDER.sub(lambda m: f"[{' '.join(self.label(m.group(1)).split())}]", template)
+        return fill_placeholders(template, lambda name: f"[{' '.join(self.label(name).split())}]")
 
     def html(self, name: str) -> str:
         """For prose and tables: a marked chip."""
@@ -155,8 +153,15 @@ def step_section(step: Step, number: int, sop: Sop, corpus: Corpus, fill: Placeh
         parts.append(wait_text(step))
     parts.extend(script_block(script, fill) for script in step.scripts)
     parts.extend(record_block(record, fill) for record in step.records)
+    parts.extend(shown_property(step, prop.key, prop.shown) for prop in SHOWN)
     parts.append(way_on(step, sop, corpus, fill))
     return "\n\n".join(part for part in parts if part)
+
+
+def shown_property(step: Step, key: str, label: str) -> str:
+    """A step property the step table shows as plain text under a label."""
+    value = getattr(step, key)
+    return f"**{label}:** {sanitize.inline(str(value))}\n{{: .sopc-{key} }}" if value else ""
 
 
 def callout(kind: str, text: str, fill: Placeholders) -> str:

@@ -13,7 +13,8 @@ import json
 
 from sopc import __version__
 from sopc.check import cyclic_gc_paused
-from sopc.model import Corpus, Duration, Sop, Step
+from sopc.model import Corpus, Option, Sop, Step
+from sopc.model.steps import BUNDLED
 from sopc.problems import Problem
 from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
@@ -110,54 +111,26 @@ def _sop(corpus: Corpus, sop: Sop, problems: list[Problem]) -> dict:
 
 
 def _step(corpus: Corpus, sop: Sop, step: Step, problems: list[Problem]) -> dict:
-    return {
-        "id": step.id, "kind": step.kind, "title": step.title, "do": step.do,
-        "callouts": [{"kind": c.kind, "text": c.text} for c in step.callouts],
-        "scripts": [{"mode": s.mode, "title": s.title, "template": s.text} for s in step.scripts],
-        "records": [
-            {"title": r.title, "system": r.system, "action": r.action,
-             "fields": [_field(name, value) for name, value in r.fields.items()]}
-            for r in step.records
-        ],
-        "gaps": step.gaps,
-        "wait": {"duration": _duration(step.wait.duration), "until": step.wait.until} if step.wait else None,
-        "next": step.next if not (step.options or step.end or step.handoff) else None,
-        "decision": _decision(sop, step, problems) if step.options else None,
-        "outcome": step.end,
-        "handoff": _handoff(corpus, step) if step.handoff else None,
-        "repeat": _repeat(step) if step.repeat else None,
-        "source": _source(sop, step.where, key=True),
-    }
+    """The step as the bundle holds it: every property of the step table under its bundle key."""
+    context = _StepContext(corpus, sop, problems)
+    data = {"id": step.id, "kind": step.kind}
+    for prop in BUNDLED:
+        data[prop.bundle] = prop.to_json(step, context)
+    data["source"] = _source(sop, step.where, key=True)
+    return data
 
 
-def _field(name: str, value) -> dict:
-    multiple = isinstance(value, list)
-    return {"name": name, "templates": list(value) if multiple else [value], "multiple": multiple}
+class _StepContext:
+    """What a step's serializers need to know beyond the step itself."""
 
+    def __init__(self, corpus: Corpus, sop: Sop, problems: list[Problem]):
+        self.corpus, self.sop, self.problems = corpus, sop, problems
 
-def _duration(duration: Duration | None) -> dict | None:
-    return {"amount": duration.amount, "unit": duration.unit, "text": duration.text} if duration else None
+    def handoff_target(self, target: str) -> str:
+        return "sop" if target in self.corpus.sops else "procedure"
 
-
-def _handoff(corpus: Corpus, step: Step) -> dict:
-    target = "sop" if step.handoff in corpus.sops else "procedure"
-    return {"to": step.handoff, "target": target, "then": step.then}
-
-
-def _repeat(step: Step) -> dict:
-    repeat = step.repeat
-    return {"back_to": repeat.back_to, "max_attempts": repeat.max_attempts,
-            "every": _duration(repeat.every), "within": _duration(repeat.within)}
-
-
-def _decision(sop: Sop, step: Step, problems: list[Problem]) -> dict:
-    options = []
-    for option in step.options:
-        condition = None
-        if option.when is not None:
-            condition = _normalize(option.when, step.input, sop, option.where + ("when",), problems)
-        options.append({"label": option.label, "goto": option.goto, "condition": condition, "otherwise": option.otherwise})
-    return {"ask": step.ask, "input": step.input, "options": options}
+    def condition(self, option: Option, step: Step) -> dict:
+        return _normalize(option.when, step.input, self.sop, option.where + ("when",), self.problems)
 
 
 def _normalize(condition: dict, bound: str | None, sop: Sop, where: tuple, problems: list[Problem]) -> dict:

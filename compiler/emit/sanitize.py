@@ -23,6 +23,8 @@ from __future__ import annotations
 import html
 import re
 
+from sopc.language import braced, is_input_id
+
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -31,7 +33,6 @@ _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
 _INLINE_LINK = re.compile(r"""(!?)\[([^\[\]\n]*)\]\(([^()\s]*(?:\([^()\s]*\))?[^()\s]*)(?:\s+"[^"\n]*"|\s+'[^'\n]*')?\s*\)""")
 _LINK_OPENER = re.compile(r"\]\(")
 _REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:([ \t]*\n?[ \t]*)(\S+)", re.M)
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
@@ -105,11 +106,11 @@ def _prose(text: str, placeholder) -> str:
         return text
     pieces = []
     position = 0
-    for match in _PLACEHOLDER.finditer(text):
-        pieces.append(_escape_prose(text[position:match.start()]))
-        name = match.group(1)
-        pieces.append(placeholder(name) if placeholder else _escape_prose(match.group(0)))
-        position = match.end()
+    for match, name in braced(text) if placeholder and "{{" in text else ():
+        if is_input_id(name):
+            pieces.append(_escape_prose(text[position:match.start()]))
+            pieces.append(placeholder(name))
+            position = match.end()
     pieces.append(_escape_prose(text[position:]))
     return _neutralise_links("".join(pieces))
 

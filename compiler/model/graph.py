@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from sopc.model import memo
+from sopc.model.base import memo
+from sopc.model.steps import dead_end_reason
 
 # -- generic algorithms --------------------------------------------------------
 
@@ -142,17 +143,6 @@ def _analyse(sop) -> Flow:
         result.reachable = reachable([sop.start], successors)
     result.can_finish = reachable(result.exits, reverse(successors))
     return result
-
-
-def dead_end_reason(step) -> str | None:
-    """Why a step that is not an end has no way forward, or None if it has one."""
-    if step.is_terminal or step.options or step.handoff:
-        return None
-    if step.repeat and not step.next:
-        return "repeat-exhausted"
-    if not step.next and not step.repeat:
-        return "no-next"
-    return None
 
 
 def _unique(items) -> list:

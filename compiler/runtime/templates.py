@@ -6,9 +6,7 @@ Markdown, a terminal).
 
 from __future__ import annotations
 
-import re
-
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+from sopc.language import fill_placeholders
 
 
 def fact_text(value) -> str:
@@ -26,10 +24,9 @@ def fill(template: str | None, facts: dict, labels: dict) -> str | None:
     if template is None:
         return None
 
-    def replace(match):
-        name = match.group(1)
+    def replace(name):
         if name in facts:
             return fact_text(facts[name])
         return f"[{labels.get(name, name)}]"
 
-    return PLACEHOLDER.sub(replace, template)
+    return fill_placeholders(template, replace)

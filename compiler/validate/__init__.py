@@ -12,12 +12,13 @@ from functools import lru_cache
 
 from sopc.validate.fastschema import NotCompilable, compile_schema
 from sopc.load import Document
+from sopc.model.steps import GOES_ON
 from sopc.problems import Problem, did_you_mean
 from sopc.schemas import SOP_SCHEMA
 
 SCHEMA_PATH = SOP_SCHEMA
 
-FLOW_KEYS = ("next", "options", "end", "handoff", "repeat")
+FLOW_KEYS = GOES_ON  # the keys a step goes on by, at most one each
 
 KIND_SOP = "sop"
 KIND_PROCEDURES = "procedures"

@@ -32,6 +32,7 @@ Declare procedures that live outside the corpus once, in a file with
 `procedures:`, and hand off to them by id.
 """
 
+from sopc.language import condition_inputs
 from sopc.problems import ERROR, did_you_mean
 
 ID = "SOP100"
@@ -72,15 +73,3 @@ def unknown_suppressions(step):
             names = [r.SLUG for r in RULES] + [r.ID for r in RULES]
             yield Finding(step.where + ("suppress", i, "rule"), f"step `{step.id}` suppresses `{suppression.rule}`, which is not a check rule{did_you_mean(suppression.rule, names)}", step.id)
 
-
-def condition_inputs(condition, where):
-    """(where, input id) for every input a condition names explicitly."""
-    if not isinstance(condition, dict):
-        return
-    if "input" in condition:
-        yield where + ("input",), condition["input"]
-    for key in ("all", "any"):
-        for i, sub in enumerate(condition.get(key, [])):
-            yield from condition_inputs(sub, where + (key, i))
-    if "not" in condition:
-        yield from condition_inputs(condition["not"], where + ("not",))

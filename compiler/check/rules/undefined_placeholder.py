@@ -28,17 +28,13 @@ steps:
 ```
 """
 
-import re
-
+from sopc.language import is_input_id
 from sopc.problems import ERROR, did_you_mean
 
 ID = "SOP108"
 SLUG = "undefined-placeholder"
 SEVERITY = ERROR
 OPTIONS: dict = {}
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
 
 def check(sop, corpus, options):
     from sopc.check.rules import Finding
@@ -47,7 +43,7 @@ def check(sop, corpus, options):
         if name in sop.inputs:
             continue
         step = where[1] if where[0] == "steps" else None
-        if not _NAME.match(name):
+        if not is_input_id(name):
             yield Finding(where, f"`{{{{ {name} }}}}` is not a placeholder: only a plain input id may stand between the braces", step)
         else:
             yield Finding(where, f"placeholder `{{{{ {name} }}}}` is not an input of this SOP{did_you_mean(name, sop.inputs)}; declare it under `inputs`", step)

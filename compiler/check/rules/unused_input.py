@@ -35,7 +35,6 @@ steps:
 """
 
 from sopc.problems import WARNING
-from sopc.check.rules.broken_reference import condition_inputs
 
 ID = "SOP109"
 SLUG = "unused-input"
@@ -48,18 +47,8 @@ def check(sop, corpus, options):
 
     if not sop.inputs:
         return
-    used = used_inputs(sop)
+    used = sop.used_inputs()
     for input_ in sop.inputs.values():
         if input_.id not in used:
             yield Finding(input_.where, f"input `{input_.id}` is declared but no text, decision or condition uses it", key=True)
 
-
-def used_inputs(sop) -> set[str]:
-    # Titles and labels are shown as written, so a placeholder there uses nothing.
-    used = {name for _where, name in sop.template_placeholders()}
-    for step in sop.steps.values():
-        if step.input:
-            used.add(step.input)
-        for option in step.options:
-            used.update(name for _where, name in condition_inputs(option.when, ()))
-    return used

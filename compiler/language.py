@@ -1,0 +1,77 @@
+"""What the compiler and the runtimes both read in an SOP's text: the
+placeholder grammar and the inputs a step uses.
+
+One definition, so that the check, the site and `sopc run` agree on what a
+placeholder is (docs/runtime.md, "Templates"): `{{`, optional spaces, an
+input id, optional spaces, `}}`. Anything else between double braces is not
+a placeholder and stays as written. Standard library only: the runtime
+imports it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Iterator
+
+INPUT_ID = re.compile(r"[a-z][a-z0-9_]*")
+# Double braces around anything without braces. No two quantifiers can share
+# a character, so matching is linear in the text whatever it holds (`{{`
+# followed by thousands of spaces included); the spaces are stripped after.
+_BRACES = re.compile(r"\{\{([^{}]*)\}\}")
+
+
+def braced(text: str) -> Iterator[tuple[re.Match, str]]:
+    """(match, what stands between the braces, stripped) for every `{{ … }}` in `text`."""
+    for match in _BRACES.finditer(text):
+        yield match, match.group(1).strip()
+
+
+def is_input_id(name: str) -> bool:
+    return INPUT_ID.fullmatch(name) is not None
+
+
+def placeholders(text: str) -> list[str]:
+    """What stands between every pair of double braces, in order, placeholder or not
+    (a check reports the ones that are not)."""
+    if "{{" not in text:
+        return []
+    return [name for _match, name in braced(text)]
+
+
+def fill_placeholders(text: str, replace: Callable[[str], str]) -> str:
+    """`text` with every placeholder replaced by `replace(input id)`; other braces stay."""
+    if "{{" not in text:
+        return text
+    out, position = [], 0
+    for match, name in braced(text):
+        if is_input_id(name):
+            out.append(text[position:match.start()])
+            out.append(replace(name))
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def condition_inputs(condition, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(where, input id) for every input a condition names explicitly (all/any/not included)."""
+    if not isinstance(condition, dict):
+        return
+    if "input" in condition:
+        yield where + ("input",), condition["input"]
+    for key in ("all", "any"):
+        for i, sub in enumerate(condition.get(key, [])):
+            yield from condition_inputs(sub, where + (key, i))
+    if "not" in condition:
+        yield from condition_inputs(condition["not"], where + ("not",))
+
+
+def inputs_used(templates: Iterable[str | None], decisions: Iterable[tuple[str | None, Iterable]]) -> set[str]:
+    """The inputs that templates name as placeholders and decisions are bound to
+    or test, given (bound input, conditions) for every decision."""
+    used = {name for text in templates if text for name in placeholders(text) if is_input_id(name)}
+    for bound, conditions in decisions:
+        if bound:
+            used.add(bound)
+        for condition in conditions:
+            used.update(name for _where, name in condition_inputs(condition))
+    return used

@@ -1,0 +1,24 @@
+"""Small helpers every part of the model uses."""
+
+from __future__ import annotations
+
+import re
+
+Path = tuple  # a path in the source document, e.g. ("steps", "greet", "scripts", 0)
+
+
+def memo(owner, key: str, compute):
+    """`compute()` once per owner object (an Sop, Step or Corpus) and key.
+
+    The model's dataclasses are not hashable, so the cache lives on the object
+    itself and disappears with it.
+    """
+    cache = owner.__dict__.setdefault("_derived", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def humanize(identifier: str) -> str:
+    words = re.split(r"[_-]+", identifier)
+    return " ".join(words).capitalize()
