@@ -45,10 +45,12 @@ def _schema_validator():
     """The JSON Schema validator, or None when jsonschema or the schema file is absent."""
     try:
         from jsonschema import Draft202012Validator
+
+        from sopc.validate.patterns import validator_class
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     except (ImportError, OSError, ValueError):
         return None
-    return Draft202012Validator(schema)
+    return validator_class(Draft202012Validator)(schema)
 
 
 @lru_cache(maxsize=None)

@@ -133,6 +133,8 @@ def _describe(error, path):
     kind = error.validator
     schema_ = error.schema
     where = _where(path)
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        return _describe_key(error, path, where)
     if kind == "additionalProperties":
         allowed = list(schema_.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
@@ -155,12 +157,14 @@ def _describe(error, path):
         return ("SOP013", "invalid-value", f"{where} must be one of {shown}{hint}", False, path)
     if kind == "pattern":
         return ("SOP013", "invalid-value", f"{where}: {_pattern_advice(schema_, error.instance)}", False, path)
-    if kind == "propertyNames":
-        return ("SOP013", "invalid-value", f"`{error.instance}` in {where} is not a valid id: use lowercase letters, digits, `-` (and `_` for step and input ids), starting with a letter", True, path + [error.instance])
     if kind == "not":
         return _describe_not(error, path, where)
+    if kind == "minLength" and error.validator_value > 1:
+        return ("SOP013", "invalid-value", f"{where} must be at least {error.validator_value} characters long", False, path)
     if kind in ("minItems", "minProperties", "minLength"):
         return ("SOP012", "wrong-type", f"{where} must not be empty", False, path)
+    if kind == "maxLength":
+        return ("SOP013", "invalid-value", f"{where} is {len(error.instance):,} characters long; at most {error.validator_value} are allowed", False, path)
     if kind in ("maxProperties", "oneOf") and "properties" in schema_:
         choices = [k for k in schema_["properties"] if k != "title"]
         return ("SOP012", "wrong-type", f"{where} must have exactly one of `{'`, `'.join(choices)}`", False, path)
@@ -173,7 +177,22 @@ def _describe(error, path):
     return ("SOP013", "invalid-value", f"{where}: {error.message}", False, path)
 
 
+def _describe_key(error, path, where):
+    """A key (a step, input or procedure id) that is not a valid id: pointed at itself."""
+    key = error.instance
+    if error.validator == "maxLength":
+        message = f"`{key[:20]}…` in {where} is {len(key):,} characters long; an id has at most {error.validator_value}"
+    elif error.validator == "not":
+        message = f"`{key}` in {where} is reserved (the site uses it for a section's own page); choose another id"
+    else:
+        message = (f"`{key}` in {where} is not a valid id: use lowercase letters, digits, `-` (and `_` for step "
+                   "and input ids), starting with a letter")
+    return ("SOP013", "invalid-value", message, True, path + [key])
+
+
 def _describe_not(error, path, where):
+    if isinstance(error.instance, str):
+        return ("SOP013", "invalid-value", f"{where}: `{error.instance}` is reserved (the site uses it for a section's own page); choose another id", False, path)
     instance = error.instance if isinstance(error.instance, dict) else {}
     flow = [k for k in FLOW_KEYS if k in instance]
     if len(flow) > 1:
@@ -192,7 +211,9 @@ def _pattern_advice(schema_, value) -> str:
     description = schema_.get("description", "")
     pattern = schema_.get("pattern", "")
     if "https?" in pattern:
-        return f"`{value}` is not an allowed link; only http://, https:// and mailto: addresses are accepted"
+        return _url_advice(value)
+    if pattern.startswith("^[^"):
+        return _control_advice(value)
     if "minute" in pattern:
         return f"`{value}` is not a duration; write e.g. `48 hours`, `2 days` or `10 business days`"
     if pattern.startswith("^[0-9]{4}"):
@@ -204,6 +225,36 @@ def _pattern_advice(schema_, value) -> str:
     if pattern.startswith("^[a-z][a-z0-9-]*$"):
         return f"`{value}` is not a valid id: use lowercase letters, digits and `-`, starting with a letter"
     return f"`{value}` does not have the expected form. {description}".strip()
+
+
+def _url_advice(value: str) -> str:
+    if not value.startswith(("http://", "https://", "mailto:")):
+        return f"`{value}` is not an allowed link; only http://, https:// and mailto: addresses are accepted"
+    odd = next((c for c in value if not c.isascii() or c in " \"'<>\\^`{|}[]" or not c.isprintable()), None)
+    if odd is not None:
+        return (f"`{value}` is not a valid address: `{odd}` (U+{ord(odd):04X}) must be percent-encoded "
+                f"(e.g. `{_percent(odd)}`)")
+    if "@" in value.split("/", 3)[2] if value.startswith("http") and value.count("/") >= 2 else False:
+        return f"`{value}` names a user before the host (`user@host`); write the address without it"
+    return f"`{value}` is not a valid address: write a host name after `://` (or an address after `mailto:`), then the path"
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+
+
+def _control_advice(value: str) -> str:
+    bad = next((c for c in value if _is_control(c)), "")
+    if bad in "\n\r\u2028\u2029":
+        return "must be one line: remove the line break (in a block scalar, use `>-` or `|-`, or write the text on one line)"
+    if bad == "\t":
+        return "must not contain a tab: use spaces"
+    return f"contains the control character U+{ord(bad):04X}, which no reader can see; remove it"
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029\ufffe\uffff"
 
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
