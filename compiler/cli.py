@@ -270,3 +270,38 @@ def test_command(paths, min_coverage, fmt):
     render = render_json if fmt == "json" else render_text
     click.echo(render(report, min_coverage), nl=False)
     sys.exit(1 if failed(report, min_coverage) else 0)
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--sources", multiple=True, show_default="sops",
+              help="Where the SOPs are in a revision or the working tree (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--fail-on", "fail_on", multiple=True, metavar="CONDITION",
+              help="Exit 1 when the changes include this (repeatable, or comma-separated): "
+                   "unreachable, outcome-removed, removed, missing-target, scenario, problems, any, or a change kind.")
+def diff(base, head, sources, fmt, fail_on):
+    """Compare two versions of the SOPs as models: what changed and what it does to the flow.
+
+    BASE and HEAD are git revisions of the repository here (HEAD defaults to
+    the working tree) or two SOP files or folders. Exits 0 whatever changed,
+    1 when a --fail-on condition is met, 2 on a usage mistake.
+    """
+    from sopc.diff import FAIL_CONDITIONS, SideError, diff_sides
+    from sopc.diff.render import render
+
+    conditions = [c.strip() for value in fail_on for c in value.split(",") if c.strip()]
+    unknown = [c for c in conditions if c not in FAIL_CONDITIONS]
+    if unknown:
+        _fail(f"--fail-on {unknown[0]}: not a condition; use one of {', '.join(FAIL_CONDITIONS)}")
+    try:
+        report = diff_sides(base, head, list(sources) or [DEFAULT_SOURCES])
+    except SideError as exc:
+        _fail(str(exc))
+    click.echo(render(report, fmt), nl=False)
+    met = report.failing(conditions)
+    if met:
+        click.echo(f"sopc diff: failing on {', '.join(met)}", err=True)
+    sys.exit(1 if met else 0)
+

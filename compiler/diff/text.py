@@ -1,0 +1,67 @@
+"""The report for a terminal: per SOP, one line per change, words as git's
+`--word-diff=plain` shows them ([-removed-]{+added+}).
+
+Author text is made printable: control characters (an escape sequence could
+repaint the terminal or hide a line) are shown as \\x.. codes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS, Style, describe, headline, ordered
+from sopc.diff.words import DELETED, INSERTED, around_changes
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder a line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(value) -> str:
+    flat = " ".join(str(value).split())
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", flat)
+
+
+class TextStyle(Style):
+    arrow = " -> "
+
+    def ident(self, value) -> str:
+        return terminal_safe(value)
+
+    def text(self, value) -> str:
+        return terminal_safe(value)
+
+    def quote(self, value) -> str:
+        return f'"{terminal_safe(value)}"'
+
+    def words(self, runs) -> str:
+        shown = []
+        for kind, text in around_changes(runs):
+            text = terminal_safe(text)
+            shown.append(f"[-{text}-]" if kind == DELETED else f"{{+{text}+}}" if kind == INSERTED else text)
+        return " ".join(shown)
+
+
+def render(report) -> str:
+    style = TextStyle()
+    out = [f"sopc diff {terminal_safe(report.base.name)} -> {terminal_safe(report.head.name)}: {headline(report)}"]
+    for diff in report.sops:
+        title = f" (was {terminal_safe(diff.old_id)})" if diff.old_id else ""
+        out.append("")
+        out.append(f"{terminal_safe(diff.id)}{title}: {diff.status}")
+        for change in ordered(diff):
+            where = f"{terminal_safe(change.step)}: " if change.step else ""
+            out.append(f"  {marker(change.kind)} {where}{describe(change, style)}")
+    if report.problems:
+        out.append("")
+        out.append("Problems (files that do not load are not compared):")
+        for p in report.problems:
+            out.append(f"  {terminal_safe(p.path)}:{p.line}:{p.col}: {p.severity}[{p.code} {p.slug}]: {terminal_safe(p.message)}")
+    return "\n".join(out) + "\n"
+
+
+def marker(kind: str) -> str:
+    if kind in FLOW_KINDS:
+        return "!"
+    if kind in SCENARIO_KINDS:
+        return "?"
+    return "+" if kind.endswith("-added") else "-" if kind.endswith("-removed") else "~"

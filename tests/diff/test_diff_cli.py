@@ -1,0 +1,104 @@
+"""`sopc diff` as a command: sides, formats, exit codes, broken input."""
+
+import json
+
+from conftest import changes, kinds
+
+RPO = "rejected-payment-outreach.yaml"
+NO_ANSWER = "      - label: No answer\n        goto: leave_voicemail\n"
+RETARGETED = "      - label: No answer\n        goto: schedule_callback\n"
+
+
+def test_head_defaults_to_the_working_tree(repo):
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    report = repo.diff_json("HEAD")
+    assert report["head"] == "working tree"
+    assert changes(report, "option-retargeted")
+
+
+def test_two_folders(repo, tmp_path):
+    old = tmp_path / "old"
+    import shutil
+
+    shutil.copytree(repo.path / "sops", old)
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    done = repo.diff(str(old), "sops", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert changes(json.loads(done.stdout), "option-retargeted")
+
+
+def test_two_files(repo, tmp_path):
+    old = tmp_path / "old.yaml"
+    old.write_bytes((repo.path / "sops" / RPO).read_bytes())
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    report = repo.diff_json(str(old), f"sops/{RPO}")
+    assert [s["id"] for s in report["sops"]] == ["rejected-payment-outreach"]
+
+
+def test_fail_on_exits_1_only_when_met(repo):
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    repo.commit()
+    met = repo.diff("HEAD~1", "HEAD", "--fail-on", "unreachable")
+    assert met.returncode == 1 and "unreachable" in met.stderr
+    assert repo.diff("HEAD~1", "HEAD", "--fail-on", "outcome-removed").returncode == 0
+    assert repo.diff("HEAD~1", "HEAD", "--fail-on", "outcome-removed,option-retargeted").returncode == 1
+    assert repo.diff("HEAD~1", "HEAD").returncode == 0
+
+
+def test_removed_outcome_fails_on_outcome_removed(repo):
+    repo.edit(RPO, "    end: closed-no-contact\n", "    end: pending\n")
+    repo.commit()
+    done = repo.diff("HEAD~1", "HEAD", "--fail-on", "outcome-removed", "--format", "json")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert {c["subject"] for c in changes(report, "outcome-removed")} == {"closed-no-contact"}
+    assert ("end-changed", "close_no_contact") in kinds(report)
+
+
+def test_usage_errors_exit_2(repo):
+    for args in (["no-such-revision"], ["HEAD", "--fail-on", "nonsense"], ["--format", "pdf", "HEAD"], [],
+                 ["--upload-pack=x"], ["HEAD", "HEAD", "extra"]):
+        done = repo.diff(*args)
+        assert done.returncode == 2, args
+        assert "Traceback" not in done.stderr
+
+
+def test_outside_a_repository_a_revision_is_a_usage_error(tmp_path):
+    from helpers import run_sopc
+
+    done = run_sopc("diff", "HEAD~1", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_a_broken_side_gives_located_problems_and_compares_the_rest(repo):
+    repo.edit(RPO, "title: Rejected payment outreach\n", "title: [unclosed\n")
+    repo.edit("autopay-opt-out-request.yaml", "sop: autopay-opt-out-request\n", "sop: autopay-opt-out-request\nbogus: 1\n")
+    repo.commit()
+    for fmt in ("json", "text", "markdown"):
+        done = repo.diff("HEAD~1", "HEAD", "--format", fmt)
+        assert done.returncode == 0 and "Traceback" not in done.stderr
+    report = repo.diff_json("HEAD~1", "HEAD")
+    assert {(p["path"], p["code"]) for p in report["problems"]} == {
+        ("HEAD:sops/rejected-payment-outreach.yaml", "SOP001"), ("HEAD:sops/autopay-opt-out-request.yaml", "SOP010")}
+    assert all(p["line"] > 0 for p in report["problems"])
+    assert not changes(report, "sop-removed")
+    assert {c["sop"] for c in changes(report, "sop-not-compared")} == \
+        {"autopay-opt-out-request", "rejected-payment-outreach"}
+    assert repo.diff("HEAD~1", "HEAD", "--fail-on", "problems").returncode == 1
+
+
+def test_text_format_shows_word_diff_and_old_new_targets(repo):
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    repo.edit(RPO, "It only takes a minute or two, reduces", "It only takes a minute, reduces")
+    repo.commit()
+    done = repo.diff("HEAD~1", "HEAD")
+    assert done.returncode == 0
+    assert "leave_voicemail -> schedule_callback" in done.stdout
+    assert "[-minute or two,-] {+minute,+}" in done.stdout
+
+
+def test_control_characters_in_sop_text_do_not_reach_the_terminal(repo):
+    repo.edit(RPO, "title: Outbound voice script\n    scripts:", 'title: "Outbound \\e[31mvoice\\e[0m script"\n    scripts:')
+    repo.commit()
+    done = repo.diff("HEAD~1", "HEAD")
+    assert "\x1b" not in done.stdout and "\\x1b[31m" in done.stdout

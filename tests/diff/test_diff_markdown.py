@@ -1,0 +1,97 @@
+"""The Markdown report rendered as GitHub renders a comment (cmark-gfm, the
+library GitHub's Markdown is built on): readable, and inert whatever the SOP
+text says."""
+
+import html
+import re
+
+import cmarkgfm
+import pytest
+from cmarkgfm.cmark import Options
+
+RPO = "rejected-payment-outreach.yaml"
+
+
+def render(markdown: str) -> str:
+    # Raw HTML allowed, as in a GitHub comment (GitHub then filters it): the
+    # report itself must not rely on the filter.
+    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+
+
+def markdown_of(repo, *args):
+    done = repo.diff(*args, "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def mermaid_blocks(page: str) -> list[str]:
+    return [html.unescape(b) for b in re.findall(r'<pre lang="mermaid"><code>(.*?)</code></pre>', page, re.S)] + \
+        [html.unescape(b) for b in re.findall(r'<pre><code class="language-mermaid">(.*?)</code></pre>', page, re.S)]
+
+
+def test_two_commit_comment_names_retarget_words_and_added_step_and_nothing_else(repo):
+    repo.edit(RPO, "      - label: No answer\n        goto: leave_voicemail\n",
+              "      - label: No answer\n        goto: schedule_callback\n")
+    repo.edit(RPO, "It only takes a minute or two, reduces", "It only takes a minute, reduces")
+    repo.edit(RPO, "    next: call_answered_end\n",
+              "    next: confirm_email\n\n  confirm_email:\n    title: Confirm the email address\n"
+              "    do: Confirm the homeowner's email address.\n    next: call_answered_end\n")
+    repo.commit()
+    page = render(markdown_of(repo, "HEAD~1", "HEAD"))
+    assert page.count("<table>") == 1
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.S)
+    assert rows == ["<code>rejected-payment-outreach</code>"]
+    retarget = next(li for li in re.findall(r"<li>(.*?)</li>", page, re.S) if "retargeted" in li)
+    assert "<code>call_homeowner</code>" in retarget
+    assert retarget.index("<code>leave_voicemail</code>") < retarget.index("<code>schedule_callback</code>")
+    assert "<del>minute or two,</del> <ins>minute,</ins>" in page
+    assert "<code>confirm_email</code>: step added" in page
+    others = {p.stem for p in (repo.path / "sops").glob("*.yaml")} - {"rejected-payment-outreach", "procedures"}
+    assert not [sop for sop in others if sop in page]
+    [chart] = mermaid_blocks(page)
+    assert chart.startswith("flowchart TD")
+    assert "#43; Confirm the email address" in chart  # the new step, marked
+
+
+HOSTILE = ('"]) --> x[" <img src=x onerror=alert(1)> [link](javascript:alert(1)) ![i](http://e.x/i.png) '
+           '@octocat #1 https://evil.example www.evil.example a@b.example ``` </details> <!-- | cell | *em* \n# heading')
+
+
+@pytest.mark.parametrize("where", ["title", "option", "script"])
+def test_sop_text_cannot_break_out_of_the_comment_or_the_flowchart(repo, where):
+    import json
+
+    quoted = json.dumps(HOSTILE)
+    if where == "title":
+        repo.edit(RPO, "    title: Outbound voice script\n    scripts:", f"    title: {quoted}\n    scripts:")
+    elif where == "option":
+        repo.edit(RPO, "      - label: No answer\n", f"      - label: {quoted}\n")
+    else:
+        repo.edit(RPO, "          Thank you for your time.\n", "          Thank you for your time. " + HOSTILE.replace("\n", " ") + "\n")
+    repo.commit()
+    markdown = markdown_of(repo, "HEAD~1", "HEAD")
+    page = render(markdown)
+    assert "<img" not in page and "<a " not in page and "<h1" not in page and "<em>" not in page
+    assert "href=" not in page
+    assert "<!--" not in page.replace("<!-- sopc-diff -->", "")
+    assert page.count("<table>") == 1 and page.count("<tr>") == 2  # header and one SOP: no row injected
+    assert "@octocat" not in page and "#1 " not in page  # a word joiner keeps mentions and references inert
+    [chart] = mermaid_blocks(page)
+    assert len(mermaid_blocks(page)) == 1 and markdown.count("```") == 2
+    # In the diagram, author text is only entity codes, letters, digits and spaces.
+    for line in chart.splitlines()[1:]:
+        quoted_parts = re.findall(r'"([^"]*)"', line)
+        assert all(re.fullmatch(r"(#\d+;|[A-Za-z0-9 ])*", part) for part in quoted_parts), line
+        assert "<" not in line and "`" not in line
+
+
+def test_comment_stays_within_githubs_size_limit(repo):
+    file = repo.path / "sops" / RPO
+    text = file.read_text(encoding="utf-8")
+    steps = "".join(f"  extra_{i}:\n    title: Extra step {i} {'word ' * 40}\n    next: extra_{i + 1}\n" for i in range(400))
+    file.write_text(text.replace("steps:\n", "steps:\n" + steps + "  extra_400:\n    next: create_records\n", 1),
+                    encoding="utf-8")
+    repo.commit()
+    markdown = markdown_of(repo, "HEAD~1", "HEAD")
+    assert len(markdown) <= 65_536
+    assert "<!-- sopc-diff -->" in markdown
