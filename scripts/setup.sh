@@ -13,6 +13,7 @@ command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -28,7 +29,7 @@ fi
 here=$(pwd)
 # Checked from another folder, so that this checkout's own files do not pass for an install.
 # The MkDocs plugin is found through its entry point, which only an install registers.
-if ! (cd / && python3 -c "import sopc, mkdocs, material, zensical, pytest, playwright, sys
+if ! (cd / && python3 -c "import sopc, mkdocs, material, zensical, pytest, playwright, cmarkgfm, sys
 from importlib.metadata import entry_points
 sys.exit(not sopc.__file__.startswith('$here/') or not entry_points(group='mkdocs.plugins', name='sopc'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then
