@@ -3,7 +3,7 @@ and new values (and word runs for texts), grouped by SOP."""
 
 from __future__ import annotations
 
-import json
+from sopc.report.terminal import json_document
 
 FORMAT = "sopc-diff"
 FORMAT_VERSION = "1.0"
@@ -26,7 +26,7 @@ def render(report) -> str:
             for p in report.problems
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)  # it may be printed into a CI log
 
 
 def summary(report) -> dict:

@@ -1,24 +1,18 @@
 """The report for a terminal: per SOP, one line per change, words as git's
 `--word-diff=plain` shows them ([-removed-]{+added+}).
 
-Author text is made printable: control characters (an escape sequence could
-repaint the terminal or hide a line) are shown as \\x.. codes.
+Author text goes through `sopc.report.terminal.visible`, on one line.
 """
 
 from __future__ import annotations
 
-import re
-
 from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS, Style, describe, headline, ordered
 from sopc.diff.words import DELETED, INSERTED, around_changes
-
-# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder a line.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from sopc.report.terminal import visible
 
 
 def terminal_safe(value) -> str:
-    flat = " ".join(str(value).split())
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", flat)
+    return visible(" ".join(str(value).split()))
 
 
 class TextStyle(Style):
