@@ -288,6 +288,7 @@ def diff(base, head, sources, fmt, fail_on):
     the working tree) or two SOP files or folders. Exits 0 whatever changed,
     1 when a --fail-on condition is met, 2 on a usage mistake.
     """
+    from sopc.config import project_root
     from sopc.diff import FAIL_CONDITIONS, SideError, diff_sides
     from sopc.diff.render import render
 
@@ -296,7 +297,7 @@ def diff(base, head, sources, fmt, fail_on):
     if unknown:
         _fail(f"--fail-on {unknown[0]}: not a condition; use one of {', '.join(FAIL_CONDITIONS)}")
     try:
-        report = diff_sides(base, head, list(sources) or [DEFAULT_SOURCES])
+        report = diff_sides(base, head, list(sources) or [_shown(project_root() / DEFAULT_SOURCES)])
     except SideError as exc:
         _fail(str(exc))
     click.echo(render(report, fmt), nl=False)
