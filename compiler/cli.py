@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -306,3 +307,41 @@ def diff(base, head, sources, fmt, fail_on):
         click.echo(f"sopc diff: failing on {', '.join(met)}", err=True)
     sys.exit(1 if met else 0)
 
+
+# -- a knowledge-base repository: init, schema -------------------------------
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory):
+    """Make DIRECTORY (default: here) a knowledge-base repository.
+
+    Writes an example SOP and a procedures file in sops/, sopc.toml, the
+    site configuration (mkdocs.yml), the SOP schema the files' modelines
+    point at, a GitHub Actions workflow and a pre-commit configuration.
+    Never overwrites a file: one that is there is kept as it is.
+    """
+    from sopc.commands.init import scaffold
+
+    try:
+        done = scaffold(directory)
+    except OSError as exc:
+        _fail(f"cannot write in {directory}: {exc.strerror or exc}", 1)
+    for relative in done.written:
+        click.echo(f"wrote {_shown(done.root / relative)}")
+    for relative in done.kept:
+        click.echo(f"kept  {_shown(done.root / relative)} (already there)")
+    where = "" if done.root.resolve() == Path.cwd() else f"cd {_shown(done.root)} && "
+    click.echo(f"Next: {where}sopc check && sopc test && sopc build   (sopc serve to preview while writing)")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the schema here (default: standard output).")
+@click.option("--runtime", is_flag=True, help="The runtime bundle's schema instead of the SOP language's.")
+def schema(output, runtime):
+    """Print the JSON Schema of SOP files (for editors: the YAML modeline
+    `# yaml-language-server: $schema=../schema/sop.schema.json` of a file in
+    sops/ finds it at schema/sop.schema.json), or of the runtime bundle."""
+    from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
+
+    _write(output, (RUNTIME_SCHEMA if runtime else SOP_SCHEMA).read_text(encoding="utf-8"))
