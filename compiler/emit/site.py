@@ -182,33 +182,45 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
     A failed build leaves the previous site as it was.
     """
     result = checked(sources)
-    config_path = Path(config_file)
-    if not config_path.is_file():
-        raise SiteError(f"{config_file}: no site configuration here; run `sopc init` to write one, "
-                        "run from the project root, or pass --config-file")
-    try:
-        settings = engines.read_settings(config_path)
-    except engines.EngineError as exc:
-        raise SiteError(str(exc)) from exc
+    settings = site_settings(config_file)
     docs = Path(docs_dir).resolve() if docs_dir else settings.docs_dir
     site = Path(site_dir).resolve()
-    keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": config_path,
+    keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": settings.path,
                             "the docs folder": docs, **{f"the sources {s}": Path(s) for s in sources}})
-    docs.mkdir(parents=True, exist_ok=True)
-    generated = generate_docs(result.corpus, docs, cache_dir, directory_urls=settings.directory_urls,
-                              site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
     site.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site.parent))
     try:
-        engines.build(engine, settings, docs, navigation(result.corpus, rule_pages), temporary)
+        generated = render_site(result.corpus, settings, docs, temporary, engine=engine, rule_pages=rule_pages,
+                                cache_dir=cache_dir, progress=progress)
         _swap(temporary, site)
-    except engines.EngineError as exc:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise SiteError(str(exc)) from exc
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return BuildOutcome(site, result, generated.stats, engine)
+
+
+def site_settings(config_file) -> engines.SiteSettings:
+    """What the site configuration says, or SiteError naming what is wrong with it."""
+    if not Path(config_file).is_file():
+        raise SiteError(f"{config_file}: no site configuration here; run `sopc init` to write one, "
+                        "run from the project root, or pass --config-file")
+    try:
+        return engines.read_settings(config_file)
+    except engines.EngineError as exc:
+        raise SiteError(str(exc)) from exc
+
+
+def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into: Path, *, engine: str = "mkdocs",
+                rule_pages: bool = False, cache_dir=CACHE_DIR, progress: bool = True) -> Generated:
+    """Generate the pages of a checked corpus into `docs`, then build the site into the folder `into`."""
+    docs.mkdir(parents=True, exist_ok=True)
+    generated = generate_docs(corpus, docs, cache_dir, directory_urls=settings.directory_urls,
+                              site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
+    try:
+        engines.build(engine, settings, docs, navigation(corpus, rule_pages), into)
+    except engines.EngineError as exc:
+        raise SiteError(str(exc)) from exc
+    return generated
 
 
 def keep_out_of_site(site: Path, protected: dict[str, Path]) -> None:
