@@ -18,11 +18,8 @@ from sopc.model.steps import BUNDLED
 from sopc.problems import Problem
 from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
-from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION
+from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION, SCENARIOS_FORMAT, SCENARIOS_VERSION
 from sopc.emit import bundle_text
-
-SCENARIOS_FORMAT = "sopc-scenarios"
-SCENARIOS_VERSION = "1.0"
 
 
 class ExportError(Exception):

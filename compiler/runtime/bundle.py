@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, require_compati
 from sopc.schemas import RUNTIME_SCHEMA
 
 SCHEMA_PATH = RUNTIME_SCHEMA
+# Decimal numbers as a person types them; no `inf`, `nan` or `1_000`, which no other runtime reads alike.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def canonical_text(data: dict) -> str:
@@ -157,13 +162,14 @@ def coerce(declared: dict, value):
             return False
         raise FactError(f"`{name}` is yes or no, not `{value}`")
     if kind == "number":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             return value
-        try:
-            text = str(value).strip()
-            return int(text) if text.lstrip("-").isdigit() else float(text)
-        except ValueError:
-            raise FactError(f"`{name}` is a number, not `{value}`") from None
+        text = str(value).strip()
+        if not isinstance(value, bool) and _NUMBER.fullmatch(text):
+            number = int(text) if _INTEGER.fullmatch(text) else float(text)
+            if math.isfinite(number):
+                return number
+        raise FactError(f"`{name}` is a number, not `{value}`")
     if kind == "date":
         from sopc.runtime.conditions import parse_date
         parsed = parse_date(value if not isinstance(value, str) else value.strip())

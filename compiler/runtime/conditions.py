@@ -7,7 +7,10 @@ types is False, never an error: the author's condition simply does not hold.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
 MEASURES = ("days_since", "business_days_since")
@@ -91,7 +94,7 @@ def measured(measure: str, value, today: date) -> int | None:
 def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         return None
     try:
         return date.fromisoformat(value)

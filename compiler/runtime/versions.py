@@ -31,6 +31,10 @@ SESSION_MIN_RUNTIME_VERSION = "1.0"
 # The oldest saved-session version this runtime still restores.
 MIN_SESSION_VERSION = "1.0"
 
+# The runtime-neutral flow tests of `sopc export --scenarios`.
+SCENARIOS_FORMAT = "sopc-scenarios"
+SCENARIOS_VERSION = "1.0"
+
 
 def parse_version(text, what: str, error: type[Exception]) -> tuple[int, int]:
     """`MAJOR.MINOR` as two numbers; anything else is an `error` naming `what`."""

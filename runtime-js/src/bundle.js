@@ -1,0 +1,145 @@
+/**
+ * Loading a runtime bundle: version negotiation, digest, shape, lookups.
+ *
+ * A bundle is refused with a `RuntimeFormatError` when it is not JSON, not a
+ * sopc runtime bundle, of a version this runtime cannot run, changed after
+ * export (its digest no longer matches), or inconsistent (a step leads to a
+ * step that does not exist).
+ */
+
+import { FactError, RuntimeFormatError, UnknownSopError } from "./errors.js";
+import { coerce } from "./facts.js";
+import { compareKeys, dumps, parseWithCanonical, quote } from "./json.js";
+import { sha256Hex } from "./sha256.js";
+import { checkShape } from "./shape.js";
+import { BUNDLE_FORMAT, FORMAT_VERSION, requireCompatible } from "./versions.js";
+
+/** The text the digest covers: sorted keys, no spaces, without `digest`. */
+export function canonicalText(data) {
+  const content = Object.fromEntries(Object.entries(data).filter(([key]) => key !== "digest"));
+  return dumps(content);
+}
+
+/** `sha256:` and the hex SHA-256 of a canonical text. */
+export async function digestOf(canonical) {
+  return "sha256:" + (await sha256Hex(canonical));
+}
+
+export class Bundle {
+  /** @param {object} data a bundle already checked by `Bundle.load` */
+  constructor(data) {
+    this.data = data;
+    this.digest = data.digest ?? null;
+    this.sops = data.sops;
+    this.procedures = data.procedures;
+    /** @type {Map<string, Map<string, object>>} */
+    this.steps = new Map(Object.entries(this.sops).map(([id, sop]) => [id, new Map(sop.steps.map((s) => [s.id, s]))]));
+  }
+
+  /**
+   * A bundle from JSON text (a string or bytes) or an object already parsed.
+   * Text is exact; an object parsed elsewhere has lost whether a whole number
+   * was written `1.0`, which the digest covers, so prefer the text.
+   * @param {string | Uint8Array | ArrayBuffer | object} source
+   * @param {{verifyDigest?: boolean}} [options]
+   * @returns {Promise<Bundle>}
+   */
+  static async load(source, { verifyDigest = true } = {}) {
+    const { data, canonical } = read(source);
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      throw new RuntimeFormatError("malformed bundle: the top level must be a JSON object");
+    }
+    requireCompatible(data, { fmt: BUNDLE_FORMAT, implemented: FORMAT_VERSION, what: "sopc runtime bundle", error: RuntimeFormatError });
+    checkShape(data);
+    if (verifyDigest) await verifyDigestOf(data, canonical);
+    const bundle = new Bundle(data);
+    checkReferences(bundle);
+    return bundle;
+  }
+
+  sop(sopId) {
+    if (!Object.hasOwn(this.sops, sopId)) {
+      const known = Object.keys(this.sops).sort(compareKeys).join(", ") || "none";
+      throw new UnknownSopError(`no SOP \`${sopId}\` in this bundle; SOPs: ${known}`);
+    }
+    return this.sops[sopId];
+  }
+
+  step(sopId, stepId) {
+    return this.steps.get(sopId).get(stepId);
+  }
+
+  hasStep(sopId, stepId) {
+    return this.steps.has(sopId) && this.steps.get(sopId).has(stepId);
+  }
+
+  /** The input declaration for a fact: the given SOP's first, else any SOP's. */
+  inputDef(name, sopId = null) {
+    const order = (sopId !== null && Object.hasOwn(this.sops, sopId) ? [sopId] : []).concat(Object.keys(this.sops).sort(compareKeys));
+    for (const candidate of order) {
+      const found = this.sops[candidate].inputs.find((item) => item.id === name);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  labels(sopId) {
+    return Object.fromEntries(this.sops[sopId].inputs.map((item) => [item.id, item.label]));
+  }
+
+  /** The fact's value in its input's type; text from a form or a command line is converted. */
+  coerce(name, value, sopId = null) {
+    const declared = this.inputDef(name, sopId);
+    if (declared === null) throw new FactError(`unknown fact \`${name}\`: no SOP of the bundle declares an input with this id`);
+    return coerce(declared, value);
+  }
+}
+
+function read(source) {
+  if (source instanceof ArrayBuffer) source = new Uint8Array(source);
+  if (source instanceof Uint8Array) source = new TextDecoder().decode(source);
+  if (typeof source !== "string") return { data: source, canonical: null };
+  const { value, canonical } = parseWithCanonical(source, "bundle");
+  if (canonical === null) return { data: value, canonical: null };
+  canonical.delete("digest");
+  const keys = [...canonical.keys()].sort(compareKeys);
+  return { data: value, canonical: "{" + keys.map((k) => quote(k) + ":" + canonical.get(k)).join(",") + "}" };
+}
+
+async function verifyDigestOf(data, canonical) {
+  if (data.digest === undefined || data.digest === null) throw new RuntimeFormatError("malformed bundle: `digest` is missing");
+  const actual = await digestOf(canonical ?? canonicalText(data));
+  if (data.digest !== actual) {
+    throw new RuntimeFormatError("bundle was changed after export: its content no longer matches its `digest`; export it again with `sopc export`");
+  }
+}
+
+/** The steps a step can lead to inside its own SOP. */
+export function stepTargets(step) {
+  const targets = step.next ? [step.next] : [];
+  if (step.decision) targets.push(...step.decision.options.map((option) => option.goto));
+  if (step.repeat) targets.push(step.repeat.back_to);
+  if (step.handoff?.then) targets.push(step.handoff.then);
+  return targets;
+}
+
+function checkReferences(bundle) {
+  const require = (condition, message) => {
+    if (!condition) throw new RuntimeFormatError(`malformed bundle: ${message}`);
+  };
+  for (const [sopId, sop] of Object.entries(bundle.sops)) {
+    const steps = bundle.steps.get(sopId);
+    require(steps.size === sop.steps.length, `SOP \`${sopId}\` has two steps with the same id`);
+    require(steps.has(sop.start), `SOP \`${sopId}\` starts at unknown step \`${sop.start}\``);
+    for (const step of sop.steps) {
+      for (const target of stepTargets(step)) {
+        require(steps.has(target), `step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
+      }
+      const handoff = step.handoff;
+      if (handoff) {
+        const known = handoff.target === "sop" ? bundle.sops : bundle.procedures;
+        require(Object.hasOwn(known, handoff.to), `step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
+      }
+    }
+  }
+}
