@@ -5,9 +5,12 @@
 
 import { numberText } from "./json.js";
 
-// The white space Python's `\s` matches, so both runtimes read the same placeholders.
-const SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*";
-export const PLACEHOLDER = new RegExp(`\\{\\{${SPACE}([a-z][a-z0-9_]*)${SPACE}\\}\\}`, "g");
+// Double braces around anything without braces; what stands between them,
+// without the white space around it, is a placeholder when it is an input id.
+const BRACES = /\{\{([^{}]*)\}\}/g;
+// The white space Python's `str.strip()` removes, so both runtimes read the same placeholders.
+const EDGE_SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const INPUT_ID = /^[a-z][a-z0-9_]*$/;
 
 /** The text a fact is shown as: yes/no for booleans, whole numbers without `.0`. */
 export function factText(value) {
@@ -25,7 +28,9 @@ export function factText(value) {
  */
 export function fill(template, facts, labels) {
   if (template === null || template === undefined) return null;
-  return template.replace(PLACEHOLDER, (_, name) => {
+  return template.replace(BRACES, (whole, between) => {
+    const name = between.replace(EDGE_SPACE, "");
+    if (!INPUT_ID.test(name)) return whole;
     if (Object.hasOwn(facts, name)) return factText(facts[name]);
     return `[${Object.hasOwn(labels, name) ? labels[name] : name}]`;
   });

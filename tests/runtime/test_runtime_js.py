@@ -315,7 +315,8 @@ def test_both_runtimes_fill_templates_alike(node, exported):
     labels = {"missing": "Missing label"}
     templates = ["{{ name }}", "{{name}}", "{{\tname\u3000}}", "{{ count }}/{{ ratio }}/{{ whole }}/{{ small }}",
                  "{{ yes }} {{ no }}", "{{ missing }} {{ other }}", "{{ Name }}", "{{ name | upper }}", "{{ 1x }}",
-                 "{{{ name }}}", "{{ name }", "plain", "{{ name\x1c}}", "{{\ufeffname }}", "é {{ name }} 😀"]
+                 "{{{ name }}}", "{{ name }", "plain", "{{ name\x1c}}", "{{\ufeffname }}", "é {{ name }} 😀",
+                 "{{ na me }}", "{{ \n name \x85}}", "{{}}", "{{ {{ name }} }}", "{{ é }}", "{{ name }}{{ yes }}"]
     cases = [[template, facts, labels] for template in templates]
     [walked] = js_jobs(node, exported[0], [{"op": "fill", "cases": cases}])
     assert walked == [fill(template, facts, labels) for template in templates]
