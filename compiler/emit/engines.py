@@ -16,13 +16,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 ENGINES = ("mkdocs", "zensical")
 CSS = "assets/sopc/sopc.css"
+# The site's script and the pan and zoom library it drives (loaded first).
+JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js"]
 PLUGIN = "sopc"
 
 
@@ -40,6 +42,7 @@ class SiteSettings:
     directory_urls: bool
     plugins: list
     extra_css: list
+    extra_javascript: list = field(default_factory=list)
     nav: list | None = None  # the configuration's own menu, which sopc leaves as it is
 
 
@@ -73,6 +76,7 @@ def read_settings(config_file) -> SiteSettings:
                         site_name=str(raw.get("site_name") or "Support SOPs"),
                         directory_urls=raw.get("use_directory_urls", True) is not False,
                                 plugins=list(plugins or []), extra_css=list(raw.get("extra_css") or []),
+                        extra_javascript=list(raw.get("extra_javascript") or []),
                         nav=raw.get("nav") or None)
 
 
@@ -111,6 +115,12 @@ def _missing_stylesheets(settings: SiteSettings) -> list:
     return [] if CSS in settings.extra_css else [CSS]
 
 
+def missing_scripts(configured) -> list:
+    """The site's scripts a configuration does not list yet (entries may be paths or mappings)."""
+    listed = {entry.get("path") if isinstance(entry, dict) else str(entry) for entry in configured}
+    return [script for script in JAVASCRIPT if script not in listed]
+
+
 def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
     try:
         from mkdocs.commands.build import build as mkdocs_build
@@ -127,7 +137,8 @@ def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> No
     plugins = [entry for entry in settings.plugins if plugin_name(entry) != PLUGIN]
     try:
         config = load_config(str(settings.path), site_dir=str(into), docs_dir=str(docs_dir), plugins=plugins,
-                             nav=settings.nav or nav, extra_css=settings.extra_css + _missing_stylesheets(settings))
+                             nav=settings.nav or nav, extra_css=settings.extra_css + _missing_stylesheets(settings),
+                             extra_javascript=settings.extra_javascript + missing_scripts(settings.extra_javascript))
         mkdocs_build(config)
     except (MkDocsException, Abort) as exc:
         raise EngineError(f"MkDocs could not build the site: {exc}") from exc
@@ -174,7 +185,8 @@ def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list,
     try:
         # INHERIT merges lists by appending: give only what the project's file lacks.
         derived_settings = {"INHERIT": settings.path.name, "docs_dir": _relative(docs_dir, root),
-                            "site_dir": _relative(into, root), "extra_css": _missing_stylesheets(settings)}
+                            "site_dir": _relative(into, root), "extra_css": _missing_stylesheets(settings),
+                            "extra_javascript": missing_scripts(settings.extra_javascript)}
         if not settings.nav:
             derived_settings["nav"] = nav
         with handle:

@@ -8,14 +8,16 @@ extensions (tables, admonition, attr_list, md_in_html, superfences).
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 
 from sopc.model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
 from sopc.emit import sanitize
-from sopc.language import fill_placeholders
+from sopc.language import braced, fill_placeholders, is_input_id
 from sopc.emit.flowchart import END_WORDS
 from sopc.model.steps import KINDS, SHOWN
+from sopc.emit.numbering import heading_title, step_number
 
 SOP_DIR = "sops"
 KIND_WORDS = {kind.name: kind.word for kind in KINDS.values()}
@@ -69,8 +71,6 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if sop.summary:
         parts.append(f"{sanitize.inline(sop.summary)}\n{{: .sopc-summary }}")
     parts.append(metadata(sop))
-    if sop.gaps:
-        parts.append(gaps_admonition(sop.gaps))
     if sop.purpose:
         parts.append("## Purpose {#_purpose}\n\n" + sanitize.markdown(sop.purpose))
     if sop.links:
@@ -79,9 +79,12 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
         parts.append("## Inputs to gather {#_inputs}\n\n" + inputs_table(sop.inputs.values()))
     if svg:
         parts.append("## Flowchart {#_flowchart}\n\n" + flowchart_figure(svg))
-    for number, step in enumerate(sop.steps.values(), 1):
-        parts.append(step_section(step, number, sop, corpus, fill))
     referring = (corpus.referrers() if referrers is None else referrers).get(sop.id)
+    callers = [(caller, step) for caller, step in referring or [] if step.then]
+    for number, step in enumerate(sop.steps.values(), 1):
+        parts.append(step_section(step, number, sop, corpus, fill, callers))
+    if sop.gaps:
+        parts.append(gaps_note(sop.gaps, "This procedure"))
     if referring:
         parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
     parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
@@ -103,9 +106,11 @@ def metadata(sop: Sop) -> str:
     return f'<div class="sopc-meta" markdown>\n\n{items}\n\n</div>'
 
 
-def gaps_admonition(gaps: list[str]) -> str:
+def gaps_note(gaps: list[str], whose: str = "This step") -> str:
+    """What the source lost: a note for authors, collapsed, after what the agent must do."""
     body = "\n".join("- " + sanitize.inline(gap) for gap in gaps)
-    return f'!!! warning sopc-gap "Missing from the source"\n\n{indent(body)}'
+    count = f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''}"
+    return f'??? sopc-gap "Author note: {whose.lower()} has {count} in its source"\n\n{indent(body)}'
 
 
 def _link_item(link) -> str:
@@ -141,20 +146,28 @@ def flowchart_figure(svg: str) -> str:
 
 # -- steps --------------------------------------------------------------------
 
-def step_section(step: Step, number: int, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
-    parts = [f"## {number}. {sanitize.inline(step.title)} {{#{step.id} .sopc-step .sopc-step-{step.kind}}}",
-             f'<span class="sopc-kind sopc-kind-{step.kind}">{KIND_WORDS[step.kind]}</span>']
+def step_section(step: Step, number: int, sop: Sop, corpus: Corpus, fill: Placeholders,
+                 callers: list | None = None) -> str:
+    """A step: what to do, the warnings, the scripts (most prominent), the
+    records, the way on; the source's gaps last, as a note for authors."""
+    title, source_number = heading_title(step.title)
+    parts = [f"## {number}. {sanitize.inline(title)} {{#{step.id} .sopc-step .sopc-step-{step.kind}}}",
+             f'<span class="sopc-kind sopc-kind-{step.kind}">{KIND_WORDS[step.kind]}</span>'
+             + (f' <span class="sopc-source-number">source: {sanitize.plain(source_number)}</span>'
+                if source_number else "")]
     if step.do:
         parts.append(sanitize.markdown(step.do, fill.html))
     parts.extend(callout(kind, text, fill) for kind, text in ((c.kind, c.text) for c in step.callouts))
-    if step.gaps:
-        parts.append(gaps_admonition(step.gaps))
     if step.wait:
         parts.append(wait_text(step))
     parts.extend(script_block(script, fill) for script in step.scripts)
     parts.extend(record_block(record, fill) for record in step.records)
     parts.extend(shown_property(step, prop.key, prop.shown) for prop in SHOWN)
     parts.append(way_on(step, sop, corpus, fill))
+    if callers and ends_procedure(step):
+        parts.append(return_cue(callers))
+    if step.gaps:
+        parts.append(gaps_note(step.gaps))
     return "\n\n".join(part for part in parts if part)
 
 
@@ -162,6 +175,20 @@ def shown_property(step: Step, key: str, label: str) -> str:
     """A step property the step table shows as plain text under a label."""
     value = getattr(step, key)
     return f"**{label}:** {sanitize.inline(str(value))}\n{{: .sopc-{key} }}" if value else ""
+
+
+def ends_procedure(step: Step) -> bool:
+    return bool(step.end or (step.handoff and not step.then))
+
+
+def return_cue(callers: list) -> str:
+    """Where an agent who was handed off here goes back to: this procedure
+    ends, the caller's does not."""
+    items = "\n".join(
+        f"- from [{sanitize.inline(caller.title)}]({caller.id}.md#{step.then}): back to "
+        f"{step_link(caller, step.then, page=f'{caller.id}.md')}"
+        for caller, step in callers)
+    return f'<div class="sopc-return" markdown>\n\n**Came here from another procedure?** Go back:\n\n{items}\n\n</div>'
 
 
 def callout(kind: str, text: str, fill: Placeholders) -> str:
@@ -179,15 +206,31 @@ def wait_text(step: Step) -> str:
 
 
 def script_block(script: Script, fill: Placeholders) -> str:
-    title = SCRIPT_WORDS[script.mode] + (f": {sanitize.inline(script.title)}" if script.title else "")
-    text = fill.text(script.text).rstrip("\n")
-    fence = "`" * max(3, _longest_backtick_run(text) + 1)
-    body = f"{fence}text\n{text}\n{fence}"
-    return f'!!! sopc-script sopc-{script.mode} "{_admonition_title(title)}"\n\n{indent(body)}'
+    """The words to say or send, verbatim (no Markdown), placeholders marked.
+
+    Raw HTML on one line, so Markdown leaves it alone; the site's script adds
+    the copy button to the title bar, where it covers no text."""
+    title = SCRIPT_WORDS[script.mode] + (f": {sanitize.plain(script.title)}" if script.title else "")
+    return (f'<div class="sopc-script sopc-{script.mode}">'
+            f'<p class="sopc-script-title"><span>{title}</span></p>'
+            f'<p class="sopc-script-text">{verbatim(script.text.strip(), fill)}</p></div>')
 
 
-def _longest_backtick_run(text: str) -> int:
-    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+def verbatim(template: str, fill: Placeholders) -> str:
+    """A template as HTML text shown exactly as written, line breaks kept, placeholders marked."""
+    pieces = []
+    position = 0
+    for match, name in braced(template):
+        if is_input_id(name):
+            pieces.append(_verbatim_text(template[position:match.start()]))
+            pieces.append(fill.html(name))
+            position = match.end()
+    pieces.append(_verbatim_text(template[position:]))
+    return "".join(pieces)
+
+
+def _verbatim_text(text: str) -> str:
+    return html.escape(text, quote=True).replace("\r", "").replace("\n", "&#10;")
 
 
 def _admonition_title(text: str) -> str:
@@ -209,11 +252,13 @@ def record_block(record: Record, fill: Placeholders) -> str:
     return f'!!! sopc-record "{_admonition_title(heading)}"\n\n{indent(chr(10).join(lines))}'
 
 
-def step_link(sop: Sop, step_id: str | None) -> str:
+def step_link(sop: Sop, step_id: str | None, page: str = "") -> str:
+    """A link to a step, numbered as its heading is."""
     target = sop.steps.get(step_id or "")
     if target is None:
         return f"`{sanitize.entities(step_id or '')}`"
-    return f"[{sanitize.inline(target.title)}](#{step_id})"
+    title, _ = heading_title(target.title)
+    return f"[{step_number(sop, step_id)}. {sanitize.inline(title)}]({page}#{step_id})"
 
 
 def way_on(step: Step, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
@@ -317,7 +362,9 @@ def repeat_text(step: Step, sop: Sop) -> str:
 def referrer_list(referrers, from_dir: str) -> str:
     prefix = "" if from_dir == SOP_DIR else f"{SOP_DIR}/"
     return "\n".join(
-        f"- [{sanitize.inline(sop.title)}]({prefix}{sop.id}.md#{step.id}), step “{sanitize.inline(step.title)}”"
+        f"- [{sanitize.inline(sop.title)}]({prefix}{sop.id}.md#{step.id}), step "
+        f"{step_number(sop, step.id)}. {sanitize.inline(heading_title(step.title)[0])}"
+        + (f", then back to {step_link(sop, step.then, page=f'{prefix}{sop.id}.md')}" if step.then else "")
         for sop, step in referrers)
 
 
@@ -352,20 +399,49 @@ NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
 
 
 def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
+    """Every SOP once, A to Z, with its one-line summary and channels; the
+    site's script turns the tag chips into a filter."""
     count = len(corpus.sops)
     parts = [f"# {sanitize.inline(site_name)}",
-             f"{count} procedure{'s' if count != 1 else ''}. "
+             f"{count} procedure{'s' if count != 1 else ''}, A to Z. "
              "Search with the box at the top (or press <kbd>/</kbd>), or pick a procedure below. "
              "Each page has a flowchart: click a box to jump to that step.\n{: .sopc-lead }"]
     if not corpus.sops:
         parts.append("No SOPs yet.")
-    for tag, sops in by_tag(corpus).items():
-        heading = sanitize.inline(tag.capitalize()) if tag else "Untagged"
-        anchor = tag_anchor(tag) if tag else "untagged"
-        parts.append(f"## {heading} {{#{anchor}}}\n\n" + "\n".join(_sop_item(sop) for sop in sops))
+    else:
+        parts.append(tag_filter(corpus))
+        parts.extend(_sop_entry(sop) for sop in sorted(corpus.sops.values(), key=lambda s: s.title.lower()))
     parts.append(f"See also: [all tags](tags.md), [external procedures](procedures.md), "
                  f"[how to read this site]({READING_PAGE}).")
     return NOT_SEARCHED + "\n\n".join(parts) + "\n"
+
+
+def tag_filter(corpus: Corpus) -> str:
+    """Tag chips; hidden until the site's script makes them filter the list."""
+    groups = {tag: sops for tag, sops in by_tag(corpus).items() if tag}
+    if not groups:
+        return ""
+    chips = [f'<button type="button" class="sopc-chip" data-tag="">All ({len(corpus.sops)})</button>']
+    chips += [f'<button type="button" class="sopc-chip" data-tag="{sanitize.plain(tag)}">'
+              f'{sanitize.plain(tag)} ({len(sops)})</button>' for tag, sops in groups.items()]
+    return (f'<div class="sopc-tag-filter" hidden><span class="sopc-filter-label">Filter by tag:</span> '
+            f'{" ".join(chips)}<p class="sopc-filter-count" aria-live="polite"></p></div>')
+
+
+def _sop_entry(sop: Sop) -> str:
+    summary = one_line(sop)
+    channels = ", ".join(CHANNEL_WORDS.get(c, c) for c in sop.channels)
+    tags = "|".join(sanitize.plain(tag) for tag in sop.tags)
+    details = [f'<span class="sopc-channels">{channels}</span>' if channels else "",
+               f'<span class="sopc-entry-tags">{", ".join(sanitize.plain(t) for t in sop.tags)}</span>'
+               if sop.tags else ""]
+    lines = [f"[{sanitize.inline(sop.title)}]({sop_page_path(sop.id)}){{ .sopc-entry-title }}"]
+    if summary:
+        lines.append(summary)
+    if any(details):
+        lines.append(" ".join(d for d in details if d))
+    body = "<br>\n".join(lines)
+    return f'<div class="sopc-sop-entry" data-tags="{tags}" markdown>\n\n{body}\n\n</div>'
 
 
 def tags_page(corpus: Corpus) -> str:

@@ -59,6 +59,8 @@ class SopcPlugin(BasePlugin[SopcOptions]):
             config.nav = site.navigation(corpus, self.config.rule_pages)
         if engines.CSS not in config.extra_css:
             config.extra_css.append(engines.CSS)
+        config.extra_javascript.extend(engines.missing_scripts(
+            [getattr(item, "path", item) for item in config.extra_javascript]))
         for source in sources:
             if source.exists() and str(source) not in config.watch:
                 config.watch.append(str(source))

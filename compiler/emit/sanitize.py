@@ -15,7 +15,12 @@ every transformation here is safe whatever the parser decides:
 - `{` is entity-encoded, so `attr_list` syntax (`{: onclick=...}`) cannot add
   attributes;
 - any `](address` whose address is not allowed loses its link syntax;
-  images become plain links (no remote images are loaded).
+  images become plain links (no remote images are loaded);
+- `<https://...>` autolinks and bare http(s) addresses become links;
+- a `#` starting a line is text (a Slack channel such as `#support`) unless
+  it is followed by a space, the Markdown heading an author writes on
+  purpose; such headings are moved two levels down, below the page's step
+  headings, so they never compete with them.
 """
 
 from __future__ import annotations
@@ -34,6 +39,15 @@ _INLINE_LINK = re.compile(r"""(!?)\[([^\[\]\n]*)\]\(([^()\s]*(?:\([^()\s]*\))?[^
 _LINK_OPENER = re.compile(r"\]\(")
 _REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:([ \t]*\n?[ \t]*)(\S+)", re.M)
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
+# `<https://...>` and bare http(s) addresses, outside link syntax (not right
+# after `](`, `](<`, `[` or a reference definition's `]: `).
+_URL_BODY = r"""[^\s<>(){}\[\]"'`]+(?:\([^\s<>(){}\[\]"'`]*\)[^\s<>(){}\[\]"'`]*)*"""
+_ADDRESS = re.compile(rf"(?<!\]\()<(?P<auto>(?:https?://|mailto:){_URL_BODY})>"
+                      rf"|(?<![\w/(<\[=\"'])(?<!\]: )(?P<bare>https?://{_URL_BODY})")
+_TRAILING_PUNCTUATION = re.compile(r"[.,;:!?]+$")
+_HEADING = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t])", re.M)
+_HASH_AT_LINE_START = re.compile(r"^([ \t]*)#", re.M)
+HEADING_SHIFT = 2
 
 
 def is_safe_url(url: str) -> bool:
@@ -55,22 +69,25 @@ def entities(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " \n" else f"&#{ord(ch)};" for ch in text)
 
 
-def markdown(text: str, placeholder=None) -> str:
-    """Author Markdown made safe; `placeholder(name)` renders `{{ name }}` (safe HTML)."""
+def markdown(text: str, placeholder=None, links: bool = True) -> str:
+    """Author Markdown made safe; `placeholder(name)` renders `{{ name }}` (safe HTML).
+
+    With `links`, addresses written out (`<https://...>` or bare) become links.
+    """
     out = []
     position = 0
     for fence in _FENCE.finditer(text):
-        out.append(_inline_safe(text[position:fence.start()], placeholder))
+        out.append(_headings(_inline_safe(text[position:fence.start()], placeholder, links)))
         out.append(_code_block(fence.group(1), fence.group(3)))
         position = fence.end()
-    out.append(_inline_safe(text[position:], placeholder))
+    out.append(_headings(_inline_safe(text[position:], placeholder, links)))
     return "".join(out)
 
 
 def inline(text: str, placeholder=None) -> str:
     """A one-line text (title, label, table cell) made safe; no link syntax."""
     flat = " ".join(str(text).split())
-    return markdown(flat, placeholder).replace("[", "&#91;").replace("]", "&#93;")
+    return markdown(flat, placeholder, links=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def cell(text: str, placeholder=None) -> str:
@@ -90,29 +107,60 @@ def _code_block(indent: str, body: str) -> str:
     return f"{indent}<pre><code>{content}</code></pre>\n"
 
 
-def _inline_safe(text: str, placeholder) -> str:
+def _headings(text: str) -> str:
+    """A heading written on purpose (`# ` and a space) moved below the step
+    headings; any other `#` starting a line shown as text."""
+    text = _HEADING.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + HEADING_SHIFT), text)
+    return _HASH_AT_LINE_START.sub(lambda m: m.group(0) if _HEADING.match(text, m.start()) else m.group(1) + "&#35;",
+                                   text)
+
+
+def _inline_safe(text: str, placeholder, links: bool = True) -> str:
     out = []
     position = 0
     for span in _CODE_SPAN.finditer(text):
-        out.append(_prose(text[position:span.start()], placeholder))
+        out.append(_prose(text[position:span.start()], placeholder, links))
         out.append(f"<code>{entities(span.group(2).strip())}</code>")
         position = span.end()
-    out.append(_prose(text[position:], placeholder))
+    out.append(_prose(text[position:], placeholder, links))
     return "".join(out)
 
 
-def _prose(text: str, placeholder) -> str:
+def _prose(text: str, placeholder, links: bool = True) -> str:
     if not text:
         return text
     pieces = []
     position = 0
     for match, name in braced(text) if placeholder and "{{" in text else ():
         if is_input_id(name):
-            pieces.append(_escape_prose(text[position:match.start()]))
+            pieces.append(_escape_with_links(text[position:match.start()], links))
             pieces.append(placeholder(name))
             position = match.end()
-    pieces.append(_escape_prose(text[position:]))
+    pieces.append(_escape_with_links(text[position:], links))
     return _neutralise_links("".join(pieces))
+
+
+def _escape_with_links(text: str, links: bool) -> str:
+    if not links:
+        return _escape_prose(text)
+    pieces = []
+    position = 0
+    for match in _ADDRESS.finditer(text):
+        url = match.group("auto") or _TRAILING_PUNCTUATION.sub("", match.group("bare"))
+        end = match.end() if match.group("auto") else match.start() + len(url)
+        pieces.append(_escape_prose(text[position:match.start()]))
+        pieces.append(link_to(url))
+        position = end
+    pieces.append(_escape_prose(text[position:]))
+    return "".join(pieces)
+
+
+def link_to(url: str) -> str:
+    """A Markdown link showing the address itself; unsafe addresses stay text."""
+    shown = entities(url)
+    if not is_safe_url(url):
+        return shown
+    return f"[{shown}](<{url}>)"
 
 
 def _escape_prose(text: str) -> str:

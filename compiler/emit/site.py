@@ -33,6 +33,13 @@ GENERATED_DIRS = ("sops", "rules", "assets/sopc", "schema")
 SCHEMAS = [SOP_SCHEMA, RUNTIME_SCHEMA]
 GENERATED_FILES = ("index.md", "tags.md", "procedures.md", markdown.READING_PAGE)
 CSS = engines.CSS
+ASSETS = {  # path in docs/ -> file in the package
+    CSS: "assets/sopc.css",
+    "assets/sopc/sopc.js": "assets/sopc.js",
+    # The pan and zoom library the site's script drives, shipped with its licence.
+    "assets/sopc/vendor/panzoom.min.js": "assets/vendor/panzoom/panzoom.min.js",
+    "assets/sopc/vendor/panzoom-LICENSE.txt": "assets/vendor/panzoom/MIT-License.txt",
+}
 DEFAULT_SOURCES = "sops"
 CACHE_DIR = ".sopc-cache"
 # Where the generated pages go when the configuration does not say: a folder
@@ -100,7 +107,8 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
     files[markdown.READING_PAGE] = markdown.reading_page()
     if rule_pages:
         files.update(rule_reference())
-    files[CSS] = resources.files(__package__).joinpath("assets/sopc.css").read_text(encoding="utf-8")
+    for published, packaged in ASSETS.items():
+        files[published] = resources.files(__package__).joinpath(packaged).read_text(encoding="utf-8")
     for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
         files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
     return files, stats

@@ -52,13 +52,53 @@ def test_flowchart_is_inlined_and_excluded_from_search(corpus_of):
     assert page.named("svg") and not page.named("img")
 
 
-def test_scripts_are_code_blocks_with_placeholders_marked(corpus_of):
+def test_scripts_are_verbatim_blocks_with_placeholders_marked(corpus_of):
     corpus = corpus_of(SAMPLE)
-    text = markdown.sop_page(corpus.sops["billing-question"], corpus, None)
-    assert re.search(r"```text\n +Hello \[Homeowner Name\], thanks for calling\.\n +```", text)
-    page = Elements(to_html(text))
-    codes = [t.strip() for t in page.text_parts if "thanks for calling" in t]
-    assert codes == ["Hello [Homeowner Name], thanks for calling."]
+    html = to_html(markdown.sop_page(corpus.sops["billing-question"], corpus, None))
+    script = re.search(r'<p class="sopc-script-text">(.*?)</p>', html, re.S).group(1)
+    assert 'Hello <span class="sopc-placeholder">&#91;Homeowner Name&#93;</span>, thanks for calling.' == script
+    assert "Say: Opening" in Elements(html).text
+
+
+def test_a_script_keeps_its_line_breaks_and_markdown_characters(corpus_of):
+    corpus = corpus_of({"s.yaml": """
+        sop: s
+        title: S
+        steps:
+          one:
+            scripts:
+              - send: "Hi *there*,\\n\\n# not a heading\\n- not a list <b>"
+            end: resolved
+        """})
+    html = to_html(markdown.sop_page(corpus.sops["s"], corpus, None))
+    page = Elements(html)
+    assert "Hi *there*, # not a heading - not a list <b>" in page.text
+    assert "<h1>" not in html.split("sopc-script")[1] and "<b>" not in html
+    assert "Hi *there*,&#10;&#10;# not a heading" in html
+
+
+def test_steps_are_numbered_once_and_links_use_the_numbers(corpus_of):
+    corpus = corpus_of({"s.yaml": """
+        sop: s
+        title: S
+        steps:
+          first:
+            title: Step 1 (lost in the source)
+            next: second
+          second:
+            title: Step 2 - Create a case
+            next: third
+          third:
+            title: 1. Assemble the details
+            end: resolved
+        """})
+    page = page_of(corpus, "s")
+    text = page.text
+    for heading in ("1. Lost in the source", "2. Create a case", "3. Assemble the details"):
+        assert heading in text
+    assert "source: Step 2" in text and "source: 1." in text
+    assert "Next: 2. Create a case" in text and "Next: 3. Assemble the details" in text
+    assert "2. Step 2" not in text and "3. 1." not in text
 
 
 def test_prose_and_field_placeholders_are_chips(corpus_of):
@@ -77,14 +117,51 @@ def test_records_are_field_tables(corpus_of):
     assert "Comment in Jira: Call log" in page.text and "billing" in page.text
 
 
-def test_callouts_and_gaps_are_admonitions(corpus_of):
+def test_callouts_are_admonitions_and_gaps_collapsed_author_notes_after_the_step(corpus_of):
     corpus = corpus_of(SAMPLE)
-    page = page_of(corpus, "billing-question")
+    html = to_html(markdown.sop_page(corpus.sops["billing-question"], corpus, None))
+    page = Elements(html)
     classes = [a.get("class", "") for a in page.named("div")]
     assert "admonition warning" in classes  # the callout
-    gaps = [c for c in classes if "sopc-gap" in c]
-    assert len(gaps) == 2  # one for the SOP, one for a step
-    assert "Missing from the source" in page.text
+    assert not [c for c in classes if "sopc-gap" in c]  # not a warning box
+    gaps = [a for a in page.named("details") if "sopc-gap" in a.get("class", "")]
+    assert len(gaps) == 2 and not any("open" in a for a in gaps)  # one for the SOP, one for a step
+    assert "Author note" in page.text
+    step = html.split('id="lease_answer"')[1].split("<h2")[0]
+    assert step.index("Wait") < step.index("sopc-gap")  # below what the agent must do
+
+
+def test_a_sub_procedure_reached_with_then_says_where_to_go_back(corpus_of):
+    corpus = corpus_of(SAMPLE)
+    page = Elements(to_html(markdown.sop_page(corpus.sops["loan-servicing"], corpus, None)))
+    assert "billing-question.md#done" in [a["href"] for a in page.named("a")]
+    assert "Go back: from Billing question: back to 7. Done" in page.text
+    caller = page_of(corpus, "billing-question")
+    assert "Came here from another procedure" not in caller.text  # nobody hands off to it
+
+
+def test_a_hash_starting_a_line_is_text_and_addresses_are_links(corpus_of):
+    corpus = corpus_of({"s.yaml": """
+        sop: s
+        title: S
+        steps:
+          one:
+            do: |
+              Post in
+              #support-and-cs-team-members-only and see
+              <https://app.example.com/report?a=1&b_c=2>.
+              Also https://example.com/x_y_z.
+
+              # A heading on purpose
+            end: resolved
+        """})
+    html = to_html(markdown.sop_page(corpus.sops["s"], corpus, None))
+    page = Elements(html)
+    assert "#support-and-cs-team-members-only" in page.text
+    hrefs = [a["href"] for a in page.named("a")]
+    assert "https://app.example.com/report?a=1&b_c=2" in hrefs and "https://example.com/x_y_z" in hrefs
+    assert "https://example.com/x_y_z." not in hrefs
+    assert [h for h in ("h1", "h2", "h3") if "A heading on purpose" in html.split(f"<{h}")[-1][:60]] == ["h3"]
 
 
 def test_options_link_to_their_steps_and_hand_offs_to_other_pages(corpus_of):
@@ -116,14 +193,19 @@ def test_procedures_page_has_an_anchor_per_procedure_and_its_referrers(corpus_of
     assert "sops/loan-servicing.md#escalate" in [a["href"] for a in page.named("a")]
 
 
-def test_home_lists_sops_by_tag_with_one_line(corpus_of):
+def test_home_lists_each_sop_once_a_to_z_with_one_line_channels_and_tag_filter(corpus_of):
     corpus = corpus_of(SAMPLE)
-    home = markdown.home_page(corpus)
-    page = Elements(to_html(home))
-    assert headings(page) == ["tag-billing", "tag-phone-calls"]
-    billing = home.split("{#tag-billing}")[1].split("## ")[0]
-    assert "Answer a question about a bill." in billing  # the summary
-    assert "Handle loan questions." in billing and "Then more text" not in billing  # first sentence
+    html = to_html(markdown.home_page(corpus))
+    page = Elements(html)
+    entries = [a for a in page.named("div") if a.get("class") == "sopc-sop-entry"]
+    assert [e["data-tags"] for e in entries] == ["billing|phone calls", "billing"]  # A to Z, each once
+    links = [a["href"] for a in page.named("a") if a.get("class") == "sopc-entry-title"]
+    assert links == ["sops/billing-question.md", "sops/loan-servicing.md"]
+    assert "Answer a question about a bill." in page.text  # the summary
+    assert "Handle loan questions." in page.text and "Then more text" not in page.text  # first sentence
+    assert "Phone, Chat" in page.text
+    chips = [b["data-tag"] for b in page.named("button")]
+    assert chips == ["", "billing", "phone calls"]
 
 
 def test_tags_page_lists_each_tag(corpus_of):

@@ -44,7 +44,7 @@ def rendered(text):
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_leaves_no_markup_handler_or_unsafe_link(text):
     page = rendered(text)
-    allowed_tags = {"p", "a", "code", "pre", "span", "ul", "ol", "li", "h1", "h2", "strong", "em", "div"}
+    allowed_tags = {"p", "a", "code", "pre", "span", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "div"}
     assert {tag for tag, _ in page.tags} <= allowed_tags
     for tag, attrs in page.tags:
         assert not [name for name in attrs if name.startswith("on")]
