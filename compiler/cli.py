@@ -308,6 +308,37 @@ def diff(base, head, sources, fmt, fail_on):
     sys.exit(1 if met else 0)
 
 
+@main.command()
+@click.option("--sources", "sources", multiple=True, type=click.Path(exists=True), show_default="sops",
+              help="SOP files or folders to compile (repeatable).")
+@click.option("--config-file", default=None, type=click.Path(dir_okay=False), show_default="mkdocs.yml",
+              help="The site configuration.")
+@click.option("--docs-dir", default=None, type=click.Path(file_okay=False),
+              help="Where to write the generated pages (default: the configuration's docs_dir).")
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True, help="The site engine.")
+@click.option("--rule-pages", is_flag=True, help="Also show the check rules' reference.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0: any free one).")
+def serve(sources, config_file, docs_dir, engine, rule_pages, port):
+    """Preview the agents' site on http://127.0.0.1:PORT/ while you write.
+
+    Rebuilds when an SOP, the site configuration or the settings change, and
+    reloads the open pages. While the SOPs have errors, the browser shows
+    them (path:line:col, as `sopc check` does) until they are fixed. Stop
+    with Ctrl+C; nothing is written to site/.
+    """
+    from sopc.commands.serve import Options
+    from sopc.commands.serve import serve as run_preview
+    from sopc.config import project_root
+
+    options = Options(_sources(sources), config_file or _shown(project_root() / "mkdocs.yml"), docs_dir, engine,
+                      rule_pages)
+    try:
+        run_preview(options, port, say=click.echo)
+    except OSError as exc:
+        _fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}", 1)
+
+
 # -- a knowledge-base repository: init, schema -------------------------------
 
 @main.command()
