@@ -21,7 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
 
-if [ -f package-lock.json ] && [ ! -d node_modules ]; then
+# Again when the lock changed since the last install (npm records it in node_modules/.package-lock.json).
+if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: installing Node packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi

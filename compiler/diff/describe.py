@@ -121,4 +121,4 @@ def headline(report) -> str:
     for diff in report.sops:
         counts[diff.status] = counts.get(diff.status, 0) + 1
     parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    return f"{len(report.sops)} SOP{'s' if len(report.sops) != 1 else ''} differ ({parts})."
+    return f"{len(report.sops)} SOP{'s' if len(report.sops) != 1 else ''} with changes ({parts})."

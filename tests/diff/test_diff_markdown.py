@@ -24,9 +24,12 @@ def markdown_of(repo, *args):
     return done.stdout
 
 
+MERMAID_BLOCK = re.compile(r'<pre lang="mermaid"><code>(.*?)</code></pre>', re.S)
+
+
 def mermaid_blocks(page: str) -> list[str]:
-    return [html.unescape(b) for b in re.findall(r'<pre lang="mermaid"><code>(.*?)</code></pre>', page, re.S)] + \
-        [html.unescape(b) for b in re.findall(r'<pre><code class="language-mermaid">(.*?)</code></pre>', page, re.S)]
+    """The source of every ```mermaid block, as GitHub hands it to Mermaid."""
+    return [html.unescape(b) for b in MERMAID_BLOCK.findall(page)]
 
 
 def test_two_commit_comment_names_retarget_words_and_added_step_and_nothing_else(repo):
@@ -54,7 +57,7 @@ def test_two_commit_comment_names_retarget_words_and_added_step_and_nothing_else
 
 
 HOSTILE = ('"]) --> x[" <img src=x onerror=alert(1)> [link](javascript:alert(1)) ![i](http://e.x/i.png) '
-           '@octocat #1 https://evil.example www.evil.example a@b.example ``` </details> <!-- | cell | *em* \n# heading')
+           '@octocat #1 https://evil.example www.evil.example a@b.example ``` </details> <!-- | cell | *em*')
 
 
 @pytest.mark.parametrize("where", ["title", "option", "script"])
@@ -67,7 +70,8 @@ def test_sop_text_cannot_break_out_of_the_comment_or_the_flowchart(repo, where):
     elif where == "option":
         repo.edit(RPO, "      - label: No answer\n", f"      - label: {quoted}\n")
     else:
-        repo.edit(RPO, "          Thank you for your time.\n", "          Thank you for your time. " + HOSTILE.replace("\n", " ") + "\n")
+        # A script may run over several lines: one of them a would-be heading.
+        repo.edit(RPO, "          Thank you for your time.\n", f"          Thank you for your time. {HOSTILE}\n          # heading\n")
     repo.commit()
     markdown = markdown_of(repo, "HEAD~1", "HEAD")
     page = render(markdown)
