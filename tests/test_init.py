@@ -84,4 +84,4 @@ def test_the_site_configuration_written_is_this_repositorys(tmp_path, sopc):
     theirs = yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))
     for config in (ours, theirs):
         config.pop("site_name"), config.pop("site_description")
-    assert theirs == ours
+    assert theirs == ours, "change compiler/commands/init_files/mkdocs.yml with mkdocs.yml"
