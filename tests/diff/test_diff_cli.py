@@ -97,8 +97,11 @@ def test_text_format_shows_word_diff_and_old_new_targets(repo):
     assert "[-minute or two,-] {+minute,+}" in done.stdout
 
 
-def test_control_characters_in_sop_text_do_not_reach_the_terminal(repo):
-    repo.edit(RPO, "title: Outbound voice script\n    scripts:", 'title: "Outbound \\e[31mvoice\\e[0m script"\n    scripts:')
+def test_sop_text_cannot_forge_ci_log_commands(repo):
+    # Control characters are refused by the schema; what a valid text can still
+    # try in a CI log is a workflow command.
+    repo.edit(RPO, "title: Outbound voice script\n    scripts:", 'title: "Outbound ##[error]forged script"\n    scripts:')
     repo.commit()
-    done = repo.diff("HEAD~1", "HEAD")
-    assert "\x1b" not in done.stdout and "\\x1b[31m" in done.stdout
+    for fmt in ("text", "json"):
+        done = repo.diff("HEAD~1", "HEAD", "--format", fmt)
+        assert done.returncode == 0 and "forged" in done.stdout and "##[" not in done.stdout
