@@ -11,7 +11,8 @@ each stage is a subpackage:
     report    text, JSON, GitHub, SARIF               sopc.report
 
 Beside the pipeline: `sopc.runtime` (runs a bundle, standard library only),
-`sopc.commands` (the terminal walk of `sopc run`, the scenarios of `sopc test`)
+`sopc.commands` (the terminal walk of `sopc run`, the scenarios of `sopc test`),
+`sopc.codes` (every problem code with its documentation, for all stages)
 and `sopc.cli`, a thin layer over all of it.
 
 `sopc.check.check_paths(["sops"])` runs the first four stages.

@@ -135,6 +135,25 @@ def _settings(config_path=None):
         sys.exit(2)
 
 
+@main.command()
+@click.argument("code", required=False)
+def explain(code):
+    """Print the documentation of a problem code, by code or name
+    (`sopc explain SOP103`, `sopc explain unreachable-step`).
+
+    Without CODE, lists every code. Exits 2 if there is no such code.
+    """
+    from sopc import codes
+
+    if code is None:
+        click.echo(codes.markdown_table(), nl=False)
+        return
+    found = codes.get(code) or codes.get(code.upper())
+    if found is None:
+        _fail(f"no problem code `{code}`{codes.unknown(code)}; `sopc explain` lists them")
+    click.echo(codes.explanation(found), nl=False)
+
+
 # -- runtime: export, run, test (docs/runtime.md) ---------------------------
 
 def _checked_corpus(paths):

@@ -9,9 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from sopc.config import Config, ConfigError, find_config, load_config, parse
-from sopc.check.rules import stale_review
-from sopc.check.rules import todo_text
-from sopc.check.rules import unbounded_loop
+from sopc import codes
 from helpers import run_sopc
 
 LOOP_SOP = """
@@ -30,6 +28,10 @@ steps:
 """
 
 
+stale_review, todo_text, unbounded_loop, dead_end = (
+    codes.get(name) for name in ("stale-review", "todo-text", "unbounded-loop", "dead-end"))
+
+
 def test_severity_by_slug_and_by_code():
     config = parse({"rules": {"unbounded-loop": "error", "SOP112": "off"}})
     assert config.severity(unbounded_loop) == "error"
@@ -45,8 +47,8 @@ def test_table_sets_severity_and_options():
 
 def test_defaults_without_settings():
     config = Config()
-    assert config.severity(unbounded_loop) == unbounded_loop.SEVERITY
-    assert config.rule_options(stale_review) == stale_review.OPTIONS
+    assert config.severity(unbounded_loop) == unbounded_loop.severity
+    assert config.rule_options(stale_review) == stale_review.defaults
 
 
 @pytest.mark.parametrize("table", [
@@ -145,8 +147,6 @@ def test_stale_review_age_is_configurable(tmp_path, write):
 
 
 def test_errors_only_turns_off_the_rules_that_only_warn():
-    from sopc.check.rules import dead_end
-
     config = parse({"rules": {"todo-text": "error", "dead-end": "warning"}}).errors_only()
     assert config.severity(todo_text) == "error"
     assert config.severity(dead_end) == "off"
@@ -162,3 +162,41 @@ def test_a_suppression_of_a_rule_that_is_off_is_not_reported_unused():
     case = Path(__file__).resolve().parent / "rules" / "unused-suppression" / "bounded-loop.yaml"
     assert {p.code for p in check_paths([case], parse({})).problems} == {"SOP113"}
     assert check_paths([case], parse({"rules": {"unbounded-loop": "off"}})).problems == []
+
+
+@pytest.mark.parametrize("settings, line, col", [
+    ('strict = true\n\n[rules]\nstale-review = { max-age-days = "a year" }\n', 4, 18),
+    ('[rules]\ntodo-text = "loud"\n', 2, 1),
+    ('[rules]\nunreachable-steps = "error"\n', 2, 1),
+    ('preset = "recomended"\n', 1, 1),
+])
+def test_settings_errors_are_located_at_line_and_column(tmp_path, write, settings, line, col):
+    write("sops/loop.yaml", LOOP_SOP)
+    write("sopc.toml", settings)
+    done = run_sopc("check", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"sopc.toml:{line}:{col}: " in done.stderr, done.stderr
+
+
+def test_pyproject_errors_are_located_inside_the_tool_table(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "x"\n\n[tool.sopc.rules]\nstale-review = { max-age-days = -3 }\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.line, caught.value.col) == (5, 18)
+
+
+def test_a_rule_off_by_default_is_turned_on_by_the_all_preset_or_by_naming_it(monkeypatch):
+    real = codes.presets()
+    summary, recommended = real["recommended"]
+    monkeypatch.setattr(codes, "presets", lambda: {**real, "recommended": (summary, recommended - {todo_text.code})})
+    assert Config().severity(todo_text) == "off"
+    assert parse({"preset": "all"}).severity(todo_text) == "warning"
+    assert parse({"rules": {"todo-text": {}}}).severity(todo_text) == "warning"
+    assert parse({"preset": "all", "rules": {"todo-text": "off"}}).severity(todo_text) == "off"
+    assert Config().severity(unbounded_loop) == "warning"
+
+
+def test_unknown_preset_is_refused():
+    with pytest.raises(ConfigError, match="recommended"):
+        parse({"preset": "strictest"})

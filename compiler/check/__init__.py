@@ -10,7 +10,8 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from sopc.check import rules as rules_registry
+from sopc.check import suppression
+from sopc.check.rules import RULES, Rule
 from sopc.config import Config
 from sopc.load import LoadError, load_bytes, load_file
 from sopc.model import Corpus, Procedure, Sop, build_procedures, build_sop
@@ -125,33 +126,42 @@ def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result
     with cyclic_gc_paused():
         corpus, problems, files = load_corpus(paths, stage_cache)
         result = Result(corpus, problems, files)
+        enabled = enabled_rules(config)
+        unused_severity = config.severity(suppression.UNUSED)
         for item in list(corpus.sops.values()) + list(corpus.procedures.values()) + corpus.duplicates:
-            run_rules(item, corpus, config, result)
+            run_rules(item, corpus, enabled, unused_severity, result)
     result.problems.sort()
     return result
 
 
-def run_rules(item: Sop | Procedure, corpus: Corpus, config: Config, result: Result) -> None:
-    """Every rule that is on, over one SOP or one external procedure."""
+def enabled_rules(config: Config) -> list[tuple[Rule, str, dict]]:
+    """(rule, severity, options) of every rule the settings leave on."""
+    found = []
+    for rule in RULES:
+        severity = config.severity(rule.code)
+        if severity != "off":
+            found.append((rule, severity, config.rule_options(rule.code)))
+    return found
+
+
+def run_rules(item: Sop | Procedure, corpus: Corpus, enabled, unused_severity: str, result: Result) -> None:
+    """The enabled rules over one SOP or one external procedure, then the SOP's suppressions."""
     is_sop = isinstance(item, Sop)
-    use = rules_registry.suppression_use(item) if is_sop else None
-    for rule in rules_registry.RULES:
-        severity = config.severity(rule)
-        check = rule.check if is_sop else getattr(rule, "check_procedure", None)
-        if severity == "off" or check is None:
+    found = []
+    ran = set()
+    for rule, severity, options in enabled:
+        check = rule.check if is_sop else rule.check_procedure
+        if check is None:
             continue
-        if use is not None:
-            use.ran.add(rule.ID)
-        for finding in check(item, corpus, config.rule_options(rule)):
-            if is_sop and _suppressed(item, finding, rule):
-                use.silenced.add((finding.step, rule.ID))
-                result.suppressed += 1
-                continue
-            line, col = item.doc.locate(finding.where, key=finding.key)
-            result.problems.append(Problem(item.path, line, col, rule.ID, rule.SLUG, finding.message,
-                                           severity, sop=item.id if is_sop else None, step=finding.step))
-
-
-def _suppressed(sop, finding, rule) -> bool:
-    step = sop.steps.get(finding.step) if finding.step else None
-    return bool(step) and any(s.rule in (rule.ID, rule.SLUG) for s in step.suppress)
+        ran.add(rule.ID)
+        found.extend((rule.code, severity, finding) for finding in check(item, corpus, options))
+    if is_sop:
+        outcome = suppression.apply(item, found, ran)
+        found = outcome.kept
+        result.suppressed += outcome.silenced
+        if unused_severity != "off":
+            found.extend((suppression.UNUSED, unused_severity, finding) for finding in outcome.unused)
+    for code, severity, finding in found:
+        line, col = item.doc.locate(finding.where, key=finding.key)
+        result.problems.append(Problem(item.path, line, col, code.code, code.slug, finding.message,
+                                       severity, sop=item.id if is_sop else None, step=finding.step))

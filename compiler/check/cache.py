@@ -94,7 +94,7 @@ def _read(path: Path) -> bytes:
 
 def settings_fingerprint(config) -> str:
     """The settings that change what the rules report (strict only changes the exit code)."""
-    return json.dumps({"severities": config.severities, "options": config.options}, sort_keys=True, default=str)
+    return config.fingerprint()
 
 
 def check_cached(paths, config, cache_dir: Path = CACHE_DIR):

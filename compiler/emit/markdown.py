@@ -12,6 +12,7 @@ import html
 import re
 import textwrap
 
+from sopc import codes
 from sopc.model import Corpus, Input, Option, Record, Script, Sop, Step, humanize
 from sopc.emit import sanitize
 from sopc.language import braced, fill_placeholders, is_input_id
@@ -506,28 +507,27 @@ def reading_page() -> str:
 
 # -- rule reference -------------------------------------------------------------
 
-def rule_page(rule) -> str:
-    """A rule's documentation page from its module docstring (trusted project text)."""
-    doc = textwrap.dedent(rule.__doc__ or "").strip()
-    lines = doc.split("\n") if doc else []
+def rule_page(code) -> str:
+    """A code's documentation page from the registry of problem codes (trusted project text)."""
+    lines = code.documentation.strip().split("\n")
     if lines and lines[0].startswith("## "):
         lines = lines[1:]
-    title = f"# {rule.ID} {rule.SLUG}"
-    severity = f"Default severity: **{rule.SEVERITY}**. Silence it for one step with `suppress: [{{rule: {rule.SLUG}, reason: ...}}]`."
-    return "\n\n".join([title, severity, "\n".join(lines).strip()]) + "\n"
+    title = f"# {code.code} {code.slug}"
+    return "\n\n".join([title, _rule_setting(code), "\n".join(lines).strip()]) + "\n"
 
 
-def rule_summary(rule) -> str:
-    doc = rule.__doc__ or ""
-    match = re.search(r"\*\*What it does\*\*:?\s*(.+?)(?:\n\s*\n|$)", doc, re.S)
-    text = " ".join(match.group(1).split()) if match else ""
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    return first.replace("|", "&#124;")
+def _rule_setting(code) -> str:
+    if not code.is_rule:
+        return f"Severity: **{code.severity}**, always: the file cannot be read as an SOP until it is fixed."
+    state = f"Default severity: **{code.severity}**" + ("" if codes.default_on(code) else ", off unless turned on in the settings")
+    options = "".join(f"\n- {option.describe()}" for option in code.options)
+    return (f"{state}. Silence it for one step with `suppress: [{{rule: {code.slug}, reason: ...}}]`."
+            + (f"\n\nOptions:\n{options}" if options else ""))
 
 
-def rules_index(rules) -> str:
-    lines = ["# Check rules", "`sopc check` runs these rules on every SOP. Each page says what the rule finds, "
-             "why it matters and how to fix it.", "", "| Code | Rule | Severity | What it finds |", "|---|---|---|---|"]
-    for rule in sorted(rules, key=lambda r: r.ID):
-        lines.append(f"| {rule.ID} | [{rule.SLUG}]({rule.SLUG}.md) | {rule.SEVERITY} | {rule_summary(rule)} |")
+def rules_index(all_codes) -> str:
+    lines = ["# Check rules", "`sopc check` reports these problems. Each page says what is found, "
+             "why it matters and how to fix it.", "", "| Code | Name | Default | What it finds |", "|---|---|---|---|"]
+    for code in all_codes:
+        lines.append(f"| {code.code} | [{code.slug}]({code.slug}.md) | {codes.default_label(code)} | {code.sentence.replace('|', '&#124;')} |")
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ from sopc.check import Result, check_paths
 from sopc.config import ConfigError, load_config
 from sopc.model import Corpus
 from sopc.report import text as text_report
-from sopc.check.rules import RULES
+from sopc import codes
 from sopc.emit import engines, markdown
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
 from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
@@ -115,10 +115,10 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
 
 
 def rule_reference(folder: str = "rules") -> dict[str, str]:
-    """The check rules' pages (path -> Markdown), from each rule's own documentation."""
-    files = {f"{folder}/index.md": markdown.rules_index(RULES)}
-    for rule in RULES:
-        files[f"{folder}/{rule.SLUG}.md"] = markdown.rule_page(rule)
+    """The problem codes' pages (path -> Markdown), from the registry of codes."""
+    files = {f"{folder}/index.md": markdown.rules_index(codes.CODES)}
+    for code in codes.CODES:
+        files[f"{folder}/{code.slug}.md"] = markdown.rule_page(code)
     return files
 
 
@@ -168,7 +168,7 @@ def navigation(corpus: Corpus, rule_pages: bool = False) -> list:
     nav: list = [{"Home": "index.md"}, {"Procedures": sops + ["procedures.md", "tags.md"]},
                  {"How to read this site": markdown.READING_PAGE}]
     if rule_pages:
-        nav.append({"Check rules": ["rules/index.md"] + [f"rules/{rule.SLUG}.md" for rule in sorted(RULES, key=lambda r: r.ID)]})
+        nav.append({"Check rules": ["rules/index.md"] + [f"rules/{code.slug}.md" for code in codes.CODES]})
     return nav
 
 

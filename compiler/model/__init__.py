@@ -13,7 +13,7 @@ from sopc.load import Document
 from sopc.model.base import Path, humanize, memo
 from sopc.model.steps import (  # noqa: F401  (the step model is part of this module's API)
     END_WORDS, KINDS, PROPERTIES, Callout, Duration, Edge, Option, Record, Repeat, Script, Step, Suppression,
-    Wait, build_step, step_texts)
+    Wait, build_step, step_texts, suppression)
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Sop:
     gaps: list[str] = field(default_factory=list)
     inputs: dict[str, Input] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
+    suppress: list[Suppression] = field(default_factory=list)  # for findings about the whole SOP
 
     @property
     def path(self) -> str:
@@ -143,6 +144,7 @@ def build_sop(doc: Document) -> Sop:
         gaps=list(data.get("gaps", [])),
         inputs={key: _input(key, value) for key, value in (data.get("inputs") or {}).items()},
         scenarios=list(data.get("scenarios", [])),
+        suppress=[suppression(item, ("suppress", i)) for i, item in enumerate(data.get("suppress", []))],
     )
     ids = list(data["steps"])
     for index, step_id in enumerate(ids):

@@ -95,6 +95,7 @@ class Wait:
 class Suppression:
     rule: str
     reason: str
+    where: Path = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,11 @@ class Property:
 
 def _items(make):
     return lambda value, where: [make(item, where + (i,)) for i, item in enumerate(value)]
+
+
+def suppression(item: dict, where: Path) -> Suppression:
+    """One `suppress` entry, of a step or of the SOP as a whole."""
+    return Suppression(item["rule"], item["reason"], where)
 
 
 def _callout(item: dict, where: Path) -> Callout:
@@ -317,7 +323,7 @@ PROPERTIES: dict[str, Property] = {prop.key: prop for prop in [
     Property("then", edges=lambda step: [Edge(step.id, step.then, "return", None, step.where + ("then",))]
              if step.handoff and step.then else []),
     Property("repeat", _repeat, goes_on=True, edges=_repeat_edges, bundle="repeat", serialize=_repeat_json),
-    Property("suppress", _items(lambda item, where: Suppression(item["rule"], item["reason"]))),
+    Property("suppress", _items(lambda item, where: suppression(item, where))),
 ]}
 
 GOES_ON = tuple(key for key, prop in PROPERTIES.items() if prop.goes_on)

@@ -1,9 +1,8 @@
 """SARIF 2.1.0, the format code-scanning services read (GitHub code scanning
 shows each result as an alert on the line it points at).
 
-Every registered rule is described in `tool.driver.rules` from its
-documentation; problems found before the rules run (YAML, schema) get a short
-descriptor of their own. Paths are relative to the repository root
+Every code of the registry (`sopc.codes`) is described in
+`tool.driver.rules` from its documentation. Paths are relative to the repository root
 (`%SRCROOT%`): the nearest folder above the working folder holding `.git`, or
 the working folder itself.
 """
@@ -15,7 +14,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from sopc import __version__
+from sopc import __version__, codes
 from sopc.report.terminal import json_document, visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,12 +47,8 @@ def source_root(start: Path | None = None) -> Path:
 
 
 def rule_descriptors(problems) -> list[dict]:
-    """Every registered rule, then a descriptor for each other code found."""
-    # Imported here: the rules bring the model and YAML, which a check
-    # answered from the cache never needs.
-    from sopc.check import rules as registry
-
-    descriptors = [_rule_descriptor(rule) for rule in sorted(registry.RULES, key=lambda r: r.ID)]
+    """Every code of the registry, then a descriptor for any other code found."""
+    descriptors = [_descriptor(code) for code in codes.CODES]
     known = {d["id"] for d in descriptors}
     for p in problems:
         if p.code not in known:
@@ -64,19 +59,17 @@ def rule_descriptors(problems) -> list[dict]:
     return descriptors
 
 
-def _rule_descriptor(rule) -> dict:
-    from sopc.check import rules as registry
-
-    page = registry.markdown(rule)
-    what = " ".join(registry.section(rule, "What it does").split())
+def _descriptor(code) -> dict:
+    page = code.documentation
+    what = " ".join(code.section("What it does").split())
     return {
-        "id": rule.ID,
-        "name": rule.SLUG,
-        "shortDescription": {"text": registry.summary(rule)},
+        "id": code.code,
+        "name": code.slug,
+        "shortDescription": {"text": code.sentence},
         "fullDescription": {"text": what[:1].upper() + what[1:]},
         "help": {"text": page, "markdown": page},
-        "defaultConfiguration": {"level": LEVELS[rule.SEVERITY]},
-        "properties": {"tags": ["sop"], "options": rule.OPTIONS},
+        "defaultConfiguration": {"level": LEVELS[code.severity], "enabled": not code.is_rule or codes.default_on(code)},
+        "properties": {"tags": ["sop", code.stage], "options": code.defaults},
     }
 
 

@@ -2,27 +2,28 @@
 
 Each rule is a module with:
 
-- its documentation as the module docstring, in the form `## slug (CODE)`,
-  **What it does**, **Why is this bad?**, **Example** and **Use instead**,
-  rendered as the rule's page on the site (see `documentation()`);
-- `ID` (a stable code such as `SOP103`), `SLUG` (such as `unreachable-step`),
-  `SEVERITY` (`error` or `warning`) and `OPTIONS` (settings with defaults);
-- `check(sop, corpus, options)`, a generator of `Finding`s. Rules work on the
-  model only (never on YAML text); graph work goes through `compiler.graph`;
+- `ID`, its code in the registry of problem codes (`sopc.codes`), which holds
+  its slug, default severity, summary, typed options and documentation;
+- `check(sop, corpus, options)`, a generator of `Finding`s
+  (`sopc.check.finding`). Rules work on the model only (never on YAML
+  text); graph work goes through `sopc.model.graph`;
 - optionally `check_procedure(procedure, corpus, options)`, the same for each
   declared external procedure.
 
-To add a rule, write its module and its fixtures (`tests/rules/<slug>/`, see
-`tests/test_rules.py`) and list it in `RULES` below.
+Suppressions are applied after every rule has run (`sopc.check.suppression`),
+so a rule never needs to know about them or about the order of rules.
+
+To add a rule: its entry and page in `sopc.codes`, its module here (listed
+in `MODULES` below), its fixtures in `tests/rules/<slug>/`, and for a rule
+that is on by default its name in `sopc/codes/presets.toml`.
 """
 
 from __future__ import annotations
 
-import inspect
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Callable
 
-from sopc.model import memo
+from sopc import codes
 from sopc.check.rules import (
     broken_reference,
     dead_end,
@@ -37,10 +38,9 @@ from sopc.check.rules import (
     undefined_placeholder,
     unreachable_step,
     unused_input,
-    unused_suppression,
 )
 
-RULES = [
+MODULES = [
     broken_reference,
     duplicate_id,
     dead_end,
@@ -54,62 +54,35 @@ RULES = [
     handoff_cycle,
     stale_review,
     todo_text,
-    unused_suppression,  # last: it looks at what the rules before it silenced
 ]
-
-SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
 @dataclass(frozen=True)
-class Finding:
-    """What a rule found, located by its path in the SOP's source document."""
+class Rule:
+    """A check of the model, and its code in the registry."""
 
-    where: tuple
-    message: str
-    step: str | None = None
-    key: bool = False  # point at the key instead of its value
+    code: codes.Code
+    check: Callable
+    check_procedure: Callable | None = None
 
+    @property
+    def ID(self) -> str:  # noqa: N802  (the name rule modules use)
+        return self.code.code
 
-@dataclass
-class SuppressionUse:
-    """What `check.run_rules` saw of one SOP's suppressions, for unused-suppression."""
+    @property
+    def SLUG(self) -> str:  # noqa: N802
+        return self.code.slug
 
-    ran: set = field(default_factory=set)  # IDs of the rules that ran
-    silenced: set = field(default_factory=set)  # (step id, rule ID) of suppressions that silenced a finding
-
-
-def suppression_use(sop) -> SuppressionUse:
-    """The record of one SOP's suppressions, kept on the SOP while its rules run."""
-    return memo(sop, "suppression-use", SuppressionUse)
+    @property
+    def SEVERITY(self) -> str:  # noqa: N802
+        return self.code.severity
 
 
-def find(name: str):
-    """The rule with this code or slug, or None."""
-    for rule in RULES:
-        if name in (rule.ID, rule.SLUG):
-            return rule
-    return None
+def _rule(module) -> Rule:
+    code = codes.get(module.ID)
+    if code is None or not code.is_rule:
+        raise LookupError(f"{module.__name__}: `{module.ID}` is not a rule in sopc.codes")
+    return Rule(code, module.check, getattr(module, "check_procedure", None))
 
 
-def documentation() -> list[tuple[str, str, str, str]]:
-    """(code, slug, default severity, Markdown page) for every rule, in code order."""
-    return [(rule.ID, rule.SLUG, rule.SEVERITY, markdown(rule)) for rule in sorted(RULES, key=lambda r: r.ID)]
-
-
-def markdown(rule) -> str:
-    return inspect.cleandoc(rule.__doc__ or "") + "\n"
-
-
-def section(rule, name: str) -> str:
-    """The text of one section of a rule's documentation, without its heading."""
-    text = markdown(rule)
-    headings = "|".join(re.escape(s) for s in SECTIONS)
-    match = re.search(rf"\*\*{re.escape(name)}\*\*:?\s*(.*?)(?=\n\*\*(?:{headings})\*\*|\Z)", text, re.S)
-    return match.group(1).strip() if match else ""
-
-
-def summary(rule) -> str:
-    """The first sentence of what the rule does, as one line."""
-    what = " ".join(section(rule, "What it does").split())
-    first = re.split(r"(?<=[.;:])\s", what, maxsplit=1)[0].rstrip(".;:")
-    return first[:1].upper() + first[1:] + "."
+RULES = [_rule(module) for module in MODULES]

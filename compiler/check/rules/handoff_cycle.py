@@ -1,60 +1,14 @@
-"""## handoff-cycle (SOP110)
-
-**What it does**: finds SOPs that hand off to each other in a cycle (A hands
-off to B, B hands back to A) when no SOP of the cycle can reach an `end`, or
-a hand-off out of the corpus, without handing off to another SOP of the
-corpus again. It is reported on every hand-off step that closes the cycle,
-in each SOP of it. The whole corpus is examined at once, in linear time.
-
-**Why is this bad?** The contact is passed round between procedures forever:
-each one says "follow the other SOP" and none of them finishes the work.
-
-**Example**
-
-```yaml
-# sops/billing-question.yaml
-sop: billing-question
-steps:
-  route:
-    handoff: payment-dispute
-# sops/payment-dispute.yaml
-sop: payment-dispute
-steps:
-  check:
-    handoff: billing-question
-```
-
-**Use instead**
-
-```yaml
-# sops/payment-dispute.yaml
-sop: payment-dispute
-steps:
-  check:
-    ask: Is the payment disputed?
-    options:
-      - {label: "Yes", goto: open_dispute}
-      - {label: "No", goto: back_to_billing}
-  open_dispute:
-    end: escalated
-  back_to_billing:
-    handoff: billing-question
-```
-"""
+"""The check behind handoff-cycle (SOP110); what it finds is documented in sopc/codes/docs/handoff-cycle.md."""
 
 from sopc.model.graph import flow, is_cycle, reachable, strongly_connected
 from sopc.model import memo
-from sopc.problems import ERROR, name_list
+from sopc.problems import name_list
+from sopc.check.finding import Finding
 
 ID = "SOP110"
-SLUG = "handoff-cycle"
-SEVERITY = ERROR
-OPTIONS: dict = {}
 
 
 def check(sop, corpus, options):
-    from sopc.check.rules import Finding
-
     if corpus.sops.get(sop.id) is not sop:  # a duplicate: duplicate-id reports it
         return
     for step_id, cycle in memo(corpus, "handoff-cycles", lambda: closed_cycles(corpus)).get(sop.id, []):

@@ -1,58 +1,13 @@
-"""## incomplete-decision (SOP107)
+"""The check behind incomplete-decision (SOP107); what it finds is documented in sopc/codes/docs/incomplete-decision.md."""
 
-**What it does**: for a decision bound to a `yesno` or `choice` input
-(`input:`), finds input values that no option's `value`, `eq` or `in` selects
-when there is no `otherwise` option; and, in any decision, an `eq`, `ne` or
-`in` on a `yesno` or `choice` input with a value the input cannot take (a
-`yesno` input is `true` or `false`; a `choice` input is one of its `values`).
-
-Options whose conditions cannot be worked out from the bound input alone (a
-comparison on another input, a `measure`, `lt`/`gt`) are assumed to cover what
-they may, so no value is reported missing then.
-
-**Why is this bad?** A tool that knows the input decides without asking: with
-a value no option covers, it is stuck mid-flow. A value the input cannot take
-is an option that is never chosen.
-
-**Example**
-
-```yaml
-inputs:
-  contact_reason:
-    type: choice
-    values: [billing, repair, cancellation]
-steps:
-  route:
-    ask: Why is the homeowner calling?
-    input: contact_reason
-    options:
-      - {label: Billing, value: billing, goto: billing}
-      - {label: Repair, value: repairs, goto: repair}   # not a value
-```
-
-**Use instead**
-
-```yaml
-    options:
-      - {label: Billing, value: billing, goto: billing}
-      - {label: Repair, value: repair, goto: repair}
-      - {label: Something else, otherwise: true, goto: triage}
-```
-"""
-
-from sopc.problems import ERROR
+from sopc.check.finding import Finding
 
 ID = "SOP107"
-SLUG = "incomplete-decision"
-SEVERITY = ERROR
-OPTIONS: dict = {}
 
 _CLOSED_TYPES = ("yesno", "choice")
 
 
 def check(sop, corpus, options):
-    from sopc.check.rules import Finding
-
     for step in sop.steps.values():
         if not step.options:
             continue

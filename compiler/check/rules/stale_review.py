@@ -1,49 +1,13 @@
-"""## stale-review (SOP111)
-
-**What it does**: finds an SOP whose `reviewed` date is more than
-`max-age-days` days before today (365 unless configured). An SOP without
-`reviewed` is not reported.
-
-Options: `max-age-days` (a whole number of days), e.g. in `pyproject.toml`:
-
-```toml
-[tool.sopc.rules]
-stale-review = { severity = "warning", max-age-days = 180 }
-```
-
-**Why is this bad?** Policies, phone numbers and systems change. An SOP nobody
-has compared with reality for a long time is likely to send agents the wrong
-way, and agents cannot tell.
-
-**Example**
-
-```yaml
-sop: rejected-payment-outreach
-reviewed: 2021-03-01
-```
-
-**Use instead**: review the SOP against how the work is done today, fix what
-changed, and update the date.
-
-```yaml
-sop: rejected-payment-outreach
-reviewed: 2025-02-14
-```
-"""
+"""The check behind stale-review (SOP111); what it finds is documented in sopc/codes/docs/stale-review.md."""
 
 from datetime import date
 
-from sopc.problems import WARNING
+from sopc.check.finding import Finding
 
 ID = "SOP111"
-SLUG = "stale-review"
-SEVERITY = WARNING
-OPTIONS: dict = {"max-age-days": 365}
 
 
 def check(sop, corpus, options):
-    from sopc.check.rules import Finding
-
     if not sop.reviewed:
         return
     try:

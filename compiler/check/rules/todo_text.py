@@ -1,57 +1,16 @@
-"""## todo-text (SOP112)
-
-**What it does**: finds a leftover `TODO`, `TBD`, `FIXME` or `XXX` (as a whole
-word, in capitals) in any text of an SOP: titles, instructions, questions,
-option labels, callouts, scripts and record fields.
-
-**Why is this bad?** The marker reaches agents on a live call, or a homeowner
-in an email. Text that is known to be missing belongs in `gaps`, which the
-site shows as a visible warning.
-
-**Example**
-
-```yaml
-steps:
-  give_number:
-    scripts:
-      - say: You can reach Account Servicing at TBD.
-```
-
-**Use instead**
-
-```yaml
-steps:
-  give_number:
-    scripts:
-      - say: You can reach Account Servicing at 877-425-5201, Option 1.
-```
-
-or, when the text is really lost:
-
-```yaml
-steps:
-  give_number:
-    gaps:
-      - The source does not give Account Servicing's number.
-```
-"""
+"""The check behind todo-text (SOP112); what it finds is documented in sopc/codes/docs/todo-text.md."""
 
 import re
 
-from sopc.problems import WARNING
+from sopc.check.finding import Finding
 
 ID = "SOP112"
-SLUG = "todo-text"
-SEVERITY = WARNING
-OPTIONS: dict = {}
 
 WORDS = ("TODO", "TBD", "FIXME", "XXX")
 MARKER = re.compile(r"\b(" + "|".join(WORDS) + r")\b")
 
 
 def check(sop, corpus, options):
-    from sopc.check.rules import Finding
-
     for where, text, _is_template in sop.texts():
         if not any(word in text for word in WORDS):
             continue  # a plain substring test is far cheaper than the regex on every text

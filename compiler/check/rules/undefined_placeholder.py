@@ -1,44 +1,13 @@
-"""## undefined-placeholder (SOP108)
+"""The check behind undefined-placeholder (SOP108); what it finds is documented in sopc/codes/docs/undefined-placeholder.md."""
 
-**What it does**: finds a `{{ placeholder }}` in a script, instruction,
-callout or record field that is not one of the SOP's `inputs`, or that is not
-a plain input id.
-
-**Why is this bad?** The agent reads the script aloud with a hole in it, or a
-ticket is filed with a literal `{{ homeowner_nmae }}` in its summary.
-
-**Example**
-
-```yaml
-inputs:
-  homeowner_name: text
-steps:
-  greet:
-    scripts:
-      - say: Hello {{ homeowner }}, ...
-```
-
-**Use instead**
-
-```yaml
-steps:
-  greet:
-    scripts:
-      - say: Hello {{ homeowner_name }}, ...
-```
-"""
-
+from sopc.check.finding import Finding
 from sopc.language import is_input_id
-from sopc.problems import ERROR, did_you_mean
+from sopc.problems import did_you_mean
 
 ID = "SOP108"
-SLUG = "undefined-placeholder"
-SEVERITY = ERROR
-OPTIONS: dict = {}
+
 
 def check(sop, corpus, options):
-    from sopc.check.rules import Finding
-
     for where, name in sop.template_placeholders():
         if name in sop.inputs:
             continue
