@@ -228,29 +228,38 @@ def _write(path, text):
 
 
 @main.command()
-@click.argument("sop_id")
+@click.argument("sop_id", required=False)
 @click.option("--sources", multiple=True, type=click.Path(exists=True), help="SOP files or folders (default: sops/).")
 @click.option("--answers", help="Answers to the questions, in order, comma-separated: labels or option numbers (from 1).")
 @click.option("--answers-file", type=click.File("r", encoding="utf-8"), help="Answers, one a line.")
 @click.option("--fact", "facts", multiple=True, metavar="KEY=VALUE", help="A fact known at the start (repeatable).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The date conditions measure from (default: today).")
-def run(sop_id, sources, answers, answers_file, facts, today):
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Stop at a wait or when the answers run out, and save the walk to FILE (also saved at the end).")
+@click.option("--resume", "resume_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Go on with a walk saved by --save (or by any sopc runtime).")
+def run(sop_id, sources, answers, answers_file, facts, today, save_path, resume_path):
     """Walk through an SOP in the terminal.
 
     Without --answers it asks for the facts its scripts and decisions use and
     then each question. With --answers (or --answers-file) it runs unattended
     and fails (exit 2) if an answer is not an option or the answers run out.
+    With --save FILE it stops at a wait, or where the answers run out, and
+    saves the walk; `sopc run --resume FILE` goes on with it.
     """
     from datetime import date
 
     from sopc.problems import did_you_mean
     from sopc.runtime import Bundle, SopcRuntimeError
-    from sopc.commands.run import WalkError, ask_facts, parse_facts, walk
+    from sopc.commands.run import (SaveError, Saver, WalkError, ask_facts, parse_facts, restore, resume_walk, walk,
+                                   walked_sop)
 
     if answers is not None and answers_file is not None:
         _fail("give --answers or --answers-file, not both")
+    if sop_id is None and resume_path is None:
+        _fail("give the id of the SOP to walk, or --resume FILE")
     corpus = _checked_corpus(list(sources))
-    if sop_id not in corpus.sops:
+    if sop_id is not None and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
     bundle = Bundle.load(_bundle_or_exit(corpus))
     planned = None
@@ -261,13 +270,22 @@ def run(sop_id, sources, answers, answers_file, facts, today):
             planned = [line.strip() for line in answers_file if line.strip()]
         except UnicodeDecodeError:
             _fail(f"--answers-file {answers_file.name}: not UTF-8 text")
+    saver = Saver(save_path)
     try:
+        if resume_path is not None:
+            session = restore(bundle, resume_path, sop_id)
+            if today:
+                session.today = today.date()
+            resume_walk(session, parse_facts(bundle, walked_sop(session), facts), planned, saver)
+            return
         known = parse_facts(bundle, sop_id, facts)
         if planned is None:
             ask_facts(bundle, sop_id, known)
-        walk(bundle, sop_id, known, planned, today.date() if today else date.today())
+        walk(bundle, sop_id, known, planned, today.date() if today else date.today(), saver)
     except WalkError as exc:
         _fail(str(exc))
+    except SaveError as exc:
+        _fail(str(exc), 1)
     except SopcRuntimeError as exc:
         _fail(str(exc), 1)
     except click.Abort:

@@ -6,13 +6,15 @@ answers it runs unattended, which is how it is tested.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import click
 
+from sopc.atomic_file import write_whole
 from sopc.language import inputs_used
 from sopc.report.terminal import visible, visible_lines
-from sopc.runtime import AnswerError, Bundle, FactError, Session
+from sopc.runtime import AnswerError, Bundle, FactError, Session, SessionFormatError
 from sopc.runtime.session import ENDED, QUESTION, WAITING
 
 
@@ -80,35 +82,121 @@ def ask_facts(bundle: Bundle, sop_id: str, facts: dict) -> None:
                 click.echo(f"  {visible(exc)}")
 
 
-def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, today: date) -> Session:
+class Saver:
+    """Where `--save` writes the session when the walk stops (None: it is not saved)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+
+    def __bool__(self) -> bool:
+        return self.path is not None
+
+    def save(self, session: Session) -> None:
+        try:
+            write_whole(self.path, session.to_json())
+        except OSError as exc:
+            raise SaveError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+
+class SaveError(Exception):
+    """The session could not be written: exit 1."""
+
+
+class Stop(Exception):
+    """The walk stops before its end, to be resumed later."""
+
+
+def walk(bundle: Bundle, sop_id: str, facts: dict, answers: list[str] | None, today: date,
+         saver: Saver | None = None) -> Session:
+    """Start a walk and go on with it until it ends or stops (see `go_on`)."""
     for answer in answers or ():
         text_argument(answer, "the answer")
-    session = Session.start(bundle, sop_id, facts, today)
-    shown = 0
-    while True:
-        for visit in session.log[shown:]:
-            shown += 1
-            click.echo(visible_lines(render_visit(bundle, visit, shown)))
-        if session.status == WAITING:
-            click.echo(f"    Wait: {visible(describe_wait(session.waiting))}; continuing.\n")
-            session.resume()
-        elif session.status == QUESTION:
-            _answer(session, answers)
-        elif session.status == ENDED:
-            break
+    return go_on(Session.start(bundle, sop_id, facts, today), answers, saver or Saver(None), shown=0)
+
+
+def restore(bundle: Bundle, path: str, sop_id: str | None) -> Session:
+    """The session saved in `path`, on the current bundle; WalkError when it cannot be used."""
+    try:
+        text = open(path, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WalkError(f"cannot read the saved walk {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        session = Session.from_json(bundle, text)
+    except SessionFormatError as exc:
+        raise WalkError(f"{path}: {exc}") from None
+    walked = walked_sop(session)
+    if sop_id is not None and sop_id != walked:
+        raise WalkError(f"{path} is a walk through `{walked}`, not `{sop_id}`")
+    if session.bundle.digest != json.loads(text).get("bundle_digest"):
+        click.echo("Note: the SOPs changed since this walk was saved; it goes on with the current version.", err=True)
+    return session
+
+
+def walked_sop(session: Session) -> str | None:
+    """The SOP a walk started with."""
+    if session.frames:
+        return session.frames[0]["sop"]
+    return session.log[0]["sop"] if session.log else None
+
+
+def resume_walk(session: Session, facts: dict, answers: list[str] | None, saver: Saver) -> Session:
+    """Go on with a restored walk: a pending wait is over, new facts are supplied, questions answered."""
+    for answer in answers or ():
+        text_argument(answer, "the answer")
+    if session.log:
+        last = session.log[-1]
+        click.echo(visible_lines(f"Resuming at [{len(session.log)}] {last['title']}  ({last['sop']}:{last['step']})\n"))
+    shown = len(session.log)
+    if session.status == WAITING:
+        click.echo(f"    Wait over: {visible(describe_wait(session.waiting))}.\n")
+        session.resume()
+    for name, value in facts.items():
+        session.supply(name, value)
+    return go_on(session, answers, saver, shown)
+
+
+def go_on(session: Session, answers: list[str] | None, saver: Saver, shown: int) -> Session:
+    """Show each step as the walk reaches it and answer its questions, until it ends.
+
+    With a `saver`, the walk stops at a wait and when the answers (or the
+    input) run out, and the session is saved to be resumed; it is saved at the
+    end too. Without one, waits pass at once and running out is an error.
+    """
+    try:
+        while session.status != ENDED:
+            for visit in session.log[shown:]:
+                shown += 1
+                click.echo(visible_lines(render_visit(session.bundle, visit, shown)))
+            if session.status == WAITING:
+                if saver:
+                    raise Stop(f"    Wait: {visible(describe_wait(session.waiting))}.")
+                click.echo(f"    Wait: {visible(describe_wait(session.waiting))}; continuing.\n")
+                session.resume()
+            elif session.status == QUESTION:
+                _answer(session, answers, saver)
+    except Stop as stop:
+        saver.save(session)
+        if str(stop):
+            click.echo(str(stop))
+        click.echo(visible_lines(f"Saved to {saver.path}: go on with `sopc run --resume {saver.path}`."))
+        return session
     if answers:
         raise WalkError(f"the walk ended with {len(answers)} answer(s) not used: {', '.join(answers)}")
+    if saver:
+        saver.save(session)
     click.echo(visible_lines(render_end(session)))
     return session
 
 
-def _answer(session: Session, answers: list[str] | None) -> None:
+def _answer(session: Session, answers: list[str] | None, saver: Saver) -> None:
     view = session.view()
     click.echo(f"    ? {visible(view['ask'])}")
     for option in view["options"]:
         click.echo(f"      {option['number']}) {visible(option['label'])}")
     if answers is not None:
         if not answers:
+            if saver:
+                raise Stop("    (no answer given yet)")
             raise WalkError(f"answers ran out at `{view['sop']}:{view['step']}`, which asks \"{view['ask']}\"")
         answer = answers.pop(0)
         click.echo(f"    > {visible(answer)}\n")
@@ -118,7 +206,12 @@ def _answer(session: Session, answers: list[str] | None) -> None:
             raise WalkError(str(exc)) from None
         return
     while True:
-        answer = click.prompt("    Choose", type=str)
+        try:
+            answer = click.prompt("    Choose", type=str)
+        except click.Abort:
+            if saver:
+                raise Stop("") from None
+            raise
         try:
             session.choose(typed_answer(answer, view["options"]))
             click.echo("")

@@ -442,3 +442,22 @@ def test_the_runtimes_share_their_version_numbers():
     js = dict(re.findall(r'export const (\w+) = "([^"]*)";', source))
     names = ["BUNDLE_FORMAT", "FORMAT_VERSION", "SESSION_FORMAT", "SESSION_VERSION", "SESSION_MIN_RUNTIME_VERSION", "MIN_SESSION_VERSION"]
     assert {name: js.get(name) for name in names} == {name: getattr(versions, name) for name in names}
+
+
+def test_the_documented_javascript_example_runs(node, exported, tmp_path):
+    docs = (REPO / "docs" / "runtime.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### The JavaScript runtime"):]
+    example = section[section.index("```js\n") + 6:section.index("```\n", section.index("```js\n") + 6)]
+    index = (REPO / "runtime-js" / "src" / "index.js").as_uri()
+    shutil.copy(exported[0], tmp_path / "sops.json")
+    script = tmp_path / "example.mjs"
+    script.write_text(
+        'import { readFile } from "node:fs/promises";\n'
+        'globalThis.fetch = async (path) => ({ text: () => readFile(path, "utf8") });\n'
+        + example.replace("./runtime-js/src/index.js", index)
+        + "\nconsole.log(JSON.stringify({ path: session.path, same: same.toJSON() === saved, status: same.status }));\n",
+        encoding="utf-8")
+    result = subprocess.run([node, str(script)], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.splitlines()[-1])
+    assert shown["same"] and shown["path"][0] == ["rejected-payment-outreach", "create_records"]
