@@ -111,9 +111,12 @@ class Bundle:
         if not isinstance(data, dict):
             raise RuntimeFormatError("malformed bundle: the top level must be a JSON object")
         check_version(data)
-        _validate_schema(data)
-        if verify_digest:
-            _verify_digest(data)
+        try:
+            _validate_schema(data)
+            if verify_digest:
+                _verify_digest(data)
+        except RecursionError:
+            raise RuntimeFormatError(TOO_DEEP) from None
         try:
             bundle = cls(data)
             _check_references(bundle)
@@ -179,6 +182,8 @@ def coerce(declared: dict, value):
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise FactError(f"`{name}` is text, not {json.dumps(value)}")
     text = value if isinstance(value, str) else str(value)
+    if not text.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise FactError(f"`{name}` holds a lone surrogate (a `\\ud800`-style escape), which is not a character")
     if kind == "choice" and text not in declared["values"]:
         raise FactError(f"`{name}` is one of {', '.join(declared['values'])}; not `{text}`")
     return text
@@ -197,16 +202,35 @@ def _read(source):
         except (OSError, UnicodeDecodeError) as exc:
             raise RuntimeFormatError(f"cannot read bundle {source}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json)
     except ValueError as exc:
         raise RuntimeFormatError(f"{name} is not valid JSON (truncated or damaged?): {exc}") from None
+    except RecursionError:
+        raise RuntimeFormatError(TOO_DEEP) from None
+
+
+# No exported bundle nests more than a few dozen levels (the loader refuses
+# SOPs nested deeper than 50); a document nested thousands deep is damage.
+TOO_DEEP = "malformed bundle: it nests far deeper than any exported bundle"
+
+
+def _not_json(constant: str):
+    """`NaN`, `Infinity`: Python reads them, JSON (and every other runtime) does not."""
+    raise ValueError(f"`{constant}` is not a JSON value")
 
 
 def _verify_digest(data: dict) -> None:
     recorded = data.get("digest")
     if recorded is None:
         raise RuntimeFormatError("malformed bundle: `digest` is missing")
-    if recorded != digest(data):
+    try:
+        computed = digest(data)
+    except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"` in the JSON): no text any runtime can show
+        raise RuntimeFormatError("malformed bundle: it holds a lone surrogate (a `\\ud800`-style escape that is "
+                                 "not a character); export it again with `sopc export`") from None
+    except ValueError as exc:  # NaN or an infinity in a bundle given as data
+        raise RuntimeFormatError(f"malformed bundle: {exc}") from None
+    if recorded != computed:
         raise RuntimeFormatError("bundle was changed after export: its content no longer matches its `digest`; export it again with `sopc export`")
 
 
@@ -224,6 +248,27 @@ def _check_references(bundle: Bundle) -> None:
             if handoff:
                 known = bundle.sops if handoff["target"] == "sop" else bundle.procedures
                 _require(handoff["to"] in known, f"step `{sop_id}:{step['id']}` hands off to unknown {handoff['target']} `{handoff['to']}`")
+        declared = {item["id"] for item in sop["inputs"]}
+        for step in sop["steps"]:
+            for name in decision_inputs(step):
+                _require(name in declared, f"step `{sop_id}:{step['id']}` decides on `{name}`, which SOP `{sop_id}` does not declare")
+
+
+def decision_inputs(step: dict) -> set[str]:
+    """The inputs a decision step is bound to or whose values its conditions compare."""
+    decision = step.get("decision")
+    if not decision:
+        return set()
+    names = {decision["input"]} if decision.get("input") else set()
+    todo = [option["condition"] for option in decision["options"] if option.get("condition")]
+    while todo:  # conditions nest; walked without recursion
+        condition = todo.pop()
+        if "input" in condition:
+            names.add(condition["input"])
+        todo.extend(condition.get("all", []) + condition.get("any", []))
+        if "not" in condition:
+            todo.append(condition["not"])
+    return names
 
 
 def step_targets(step: dict) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date
 from sopc.runtime import conditions
 from sopc.runtime.bundle import Bundle
 from sopc.runtime.errors import AnswerError, FlowError, SessionFormatError, SessionStateError
+from sopc.runtime.saved_state import check_state
 from sopc.runtime.templates import fill
 from sopc.runtime.versions import (MIN_SESSION_VERSION, SESSION_FORMAT, SESSION_MIN_RUNTIME_VERSION, SESSION_VERSION,
                                    require_compatible)
@@ -270,14 +271,11 @@ class Session:
     @classmethod
     def from_json(cls, bundle: Bundle, text) -> "Session":
         state = _read_state(text)
-        try:
-            session = cls(bundle, date.fromisoformat(state["today"]))
-            for key in ("status", "frames", "pending", "facts", "counters", "log", "edges",
-                        "decisions", "handoffs", "waiting", "outcome", "end"):
-                setattr(session, key, state[key])
-            _check_state(session)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SessionFormatError(f"malformed session state: missing or wrong part {exc}") from None
+        check_state(bundle, state, MAX_FRAMES)
+        session = cls(bundle, date.fromisoformat(state["today"]))
+        for key in ("status", "frames", "pending", "facts", "counters", "log", "edges",
+                    "decisions", "handoffs", "waiting", "outcome", "end"):
+            setattr(session, key, state[key])
         return session
 
 
@@ -323,16 +321,10 @@ def _read_state(text) -> dict:
         state = json.loads(text) if isinstance(text, (str, bytes)) else text
     except ValueError as exc:
         raise SessionFormatError(f"saved session is not valid JSON (truncated or damaged?): {exc}") from None
+    except RecursionError:
+        raise SessionFormatError("saved session nests far deeper than any session a runtime saves") from None
     if not isinstance(state, dict):
         raise SessionFormatError("not a saved sopc session: the top level must be a JSON object")
     require_compatible(state, fmt=SESSION_FORMAT, implemented=SESSION_VERSION, oldest=MIN_SESSION_VERSION,
                        what="saved sopc session", error=SessionFormatError, again="; start the session again")
     return state
-
-
-def _check_state(session: Session) -> None:
-    if session.status not in (QUESTION, WAITING, ENDED, RUNNING):
-        raise SessionFormatError(f"malformed session state: unknown status `{session.status}`")
-    for frame in session.frames:
-        if frame["sop"] not in session.bundle.steps or frame["step"] not in session.bundle.steps[frame["sop"]]:
-            raise SessionFormatError(f"saved session is at `{frame['sop']}:{frame['step']}`, which this bundle does not have; it was saved with another bundle")
