@@ -12,6 +12,7 @@ error than the runtime's documented ones.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sopc.runtime.errors import FactError, SessionFormatError
@@ -50,7 +51,8 @@ def _refuse(what: str):
 
 def _one_of(value, allowed, what: str):
     if not isinstance(value, str) or value not in allowed:
-        _refuse(f"{what} must be one of {', '.join(allowed)}")
+        shown = value if isinstance(value, str) else json.dumps(value)[:40]
+        _refuse(f"{what} is `{shown}`; it must be one of {', '.join(allowed)}")
     return value
 
 
