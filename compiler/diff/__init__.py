@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from sopc.diff.changes import KINDS, Change, SopDiff, compare_corpora
-from sopc.diff.effects import flow_effects
+from sopc.diff.effects import flow_effects, lost_handoff_targets
 from sopc.diff.scenarios import scenario_changes
 from sopc.diff.sides import Side, SideError, load_side
 from sopc.problems import Problem
@@ -78,15 +78,17 @@ def add_effects(report: Report) -> None:
     head_ids = {diff.id for diff in report.sops if diff.head is not None}
     base_ids = {diff.old_id or diff.id for diff in report.sops if diff.base is not None}
     by_id = {diff.id: diff for diff in report.sops}
+    base, head = report.base.corpus, report.head.corpus
     for diff in report.sops:
         if diff.status != "not-compared":
-            diff.changes.extend(flow_effects(diff, report.head.corpus))
-    ran = scenario_changes(report.base.corpus, report.head.corpus, head_ids | base_ids)
-    for sop_id, changes in ran.items():
-        diff = by_id.get(sop_id)
-        if diff is None:  # unchanged itself, but hands off to a changed SOP
-            sop = report.head.corpus.sops.get(sop_id)
-            diff = by_id[sop_id] = SopDiff(sop_id, "changed", report.base.corpus.sops.get(sop_id), sop)
-            report.sops.append(diff)
-        diff.changes.extend(changes)
+            diff.changes.extend(flow_effects(diff, base, head))
+    renamed = {diff.old_id: diff.id for diff in report.sops if diff.old_id}
+    found = [lost_handoff_targets(base, head, set(by_id)), scenario_changes(base, head, head_ids | base_ids, renamed)]
+    for effects in found:
+        for sop_id, changes in effects.items():
+            diff = by_id.get(sop_id)
+            if diff is None:  # unchanged itself, but hands off to a changed SOP
+                diff = by_id[sop_id] = SopDiff(sop_id, "changed", base.sops.get(sop_id), head.sops.get(sop_id))
+                report.sops.append(diff)
+            diff.changes.extend(changes)
     report.sops.sort(key=lambda d: d.id)

@@ -81,7 +81,7 @@ def describe(change: Change, style: Style) -> str:
         "outcome-added": lambda: f"outcome {s.ident(subject)} can be reached now",
         "way-added": lambda: f"new way to {s.ident(subject)}: {path(c.new, s)}",
         "way-removed": lambda: f"way to {s.ident(subject)} gone: {path(c.old, s)}",
-        "scenario-failing": lambda: f"scenario {s.quote(subject)} fails now: {s.text('; '.join(c.new['failures']))}",
+        "scenario-failing": lambda: f"scenario {s.quote(subject)} fails now: {s.text(shortened('; '.join(c.new['failures'])))}",
         "scenario-fixed": lambda: f"scenario {s.quote(subject)} passes now",
         "scenario-walk-changed": lambda: f"scenario {s.quote(subject)} walks differently: "
                                          f"{path(c.old['path'], s)}{s.arrow}{path(c.new['path'], s)}"
@@ -96,6 +96,10 @@ def describe(change: Change, style: Style) -> str:
     shown = c.new if verb == "added" else c.old
     what = s.text(subject)
     return f"{what} {verb}" + (f": {s.quote(shown)}" if isinstance(shown, str) else "")
+
+
+def shortened(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def path(steps, style: Style) -> str:

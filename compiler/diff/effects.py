@@ -18,12 +18,12 @@ MAX_WAYS = 400
 MAX_WAY_STEPS = 50_000
 
 
-def flow_effects(diff: SopDiff, head_corpus: Corpus) -> list[Change]:
+def flow_effects(diff: SopDiff, base_corpus: Corpus, head_corpus: Corpus) -> list[Change]:
     old, new = diff.base, diff.head
     if new is None:
         return []
     changes = reach_changes(diff.id, old, new)
-    changes.extend(missing_targets(diff.id, old, new, head_corpus))
+    changes.extend(missing_targets(diff.id, old, new, base_corpus, head_corpus))
     if old is not None:
         changes.extend(outcome_changes(diff.id, old, new))
     return changes
@@ -43,7 +43,7 @@ def reach_changes(sop_id: str, old: Sop | None, new: Sop) -> list[Change]:
     return changes
 
 
-def missing_targets(sop_id: str, old: Sop | None, new: Sop, corpus: Corpus) -> list[Change]:
+def missing_targets(sop_id: str, old: Sop | None, new: Sop, base_corpus: Corpus, corpus: Corpus) -> list[Change]:
     """Ways forward that lead to nothing in the new model and did not before."""
     def dangling(sop: Sop, known) -> set:
         found = {(e.source, e.kind, e.label, e.target) for e in sop.edges() if e.target not in sop.steps}
@@ -52,9 +52,21 @@ def missing_targets(sop_id: str, old: Sop | None, new: Sop, corpus: Corpus) -> l
             found.add((None, "start", None, sop.start))
         return found
 
-    was = dangling(old, lambda _target: True) if old is not None else set()
+    was = dangling(old, base_corpus.knows) if old is not None else set()
     return [Change("target-missing", sop_id, source, label or kind, None, target)
             for source, kind, label, target in sorted(dangling(new, corpus.knows) - was, key=str)]
+
+
+def lost_handoff_targets(base_corpus: Corpus, head_corpus: Corpus, compared: set[str]) -> dict[str, list[Change]]:
+    """Hand-offs of SOPs that did not change themselves, to an SOP or procedure that is gone (or renamed)."""
+    found: dict[str, list[Change]] = {}
+    for sop_id, sop in head_corpus.sops.items():
+        if sop_id in compared or sop_id not in base_corpus.sops:
+            continue
+        for step in sop.steps.values():
+            if step.handoff and not head_corpus.knows(step.handoff) and base_corpus.knows(step.handoff):
+                found.setdefault(sop_id, []).append(Change("target-missing", sop_id, step.id, "handoff", None, step.handoff))
+    return found
 
 
 # -- outcomes and the ways to them ----------------------------------------------

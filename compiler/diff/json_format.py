@@ -17,7 +17,8 @@ def render(report) -> str:
         "head": report.head.name,
         "summary": summary(report),
         "sops": [
-            {"id": d.id, "status": d.status, "old_id": d.old_id, "changes": [c.as_json() for c in d.changes]}
+            {"id": d.id, "status": d.status, "old_id": d.old_id, "path": _path(report, d),
+             "changes": [c.as_json() for c in d.changes]}
             for d in report.sops
         ],
         "problems": [
@@ -37,3 +38,10 @@ def summary(report) -> dict:
     for diff in report.sops:
         statuses[diff.status] = statuses.get(diff.status, 0) + 1
     return {"sops": statuses, "changes": dict(sorted(kinds.items())), "problems": len(report.problems)}
+
+
+def _path(report, diff) -> str | None:
+    """The SOP's file as shown in problems: in the head, or in the base when it is gone."""
+    if diff.head is not None:
+        return report.head.shown_path(diff.head.path)
+    return report.base.shown_path(diff.base.path) if diff.base is not None else None

@@ -78,19 +78,26 @@ def coverage(corpus: Corpus, sop_id: str, walks: list[Walk]) -> dict:
             "edges_walked": cover.edges_covered, "edge_count": cover.edges}
 
 
-def scenario_changes(base: Corpus, head: Corpus, changed: set[str]) -> dict[str, list[Change]]:
-    """Per SOP id (of the head), the scenarios whose result differs and the coverage before and after."""
+def scenario_changes(base: Corpus, head: Corpus, changed: set[str], renamed: dict[str, str]) -> dict[str, list[Change]]:
+    """Per SOP id (of the head), the scenarios whose result differs and the coverage before and after.
+
+    `renamed` maps base ids to head ids, so a renamed SOP's scenarios are
+    compared with themselves.
+    """
     ids = affected(changed, head) | affected(changed, base)
     before, base_walks = run_side(base, ids)
     after, head_walks = run_side(head, ids)
+    before = {renamed.get(k, k): v for k, v in before.items()}
+    base_walks = {renamed.get(k, k): v for k, v in base_walks.items()}
+    base_ids = {v: k for k, v in renamed.items()}
     found: dict[str, list[Change]] = {}
-    for sop_id in sorted(ids):
+    for sop_id in sorted(after):
         changes = found.setdefault(sop_id, [])
-        was, now = before.get(sop_id, {}), after.get(sop_id, {})
+        was, now = before.get(sop_id, {}), after[sop_id]
         for name, result in now.items():
             changes.extend(_compare(sop_id, name, was.get(name), result))
         if sop_id in base_walks and sop_id in head_walks:
-            old_cover = coverage(base, sop_id, base_walks[sop_id])
+            old_cover = coverage(base, base_ids.get(sop_id, sop_id), base_walks[sop_id])
             new_cover = coverage(head, sop_id, head_walks[sop_id])
             if (old_cover["edges"], old_cover["steps"]) != (new_cover["edges"], new_cover["steps"]):
                 changes.append(Change("coverage-changed", sop_id, subject="coverage", old=old_cover, new=new_cover))

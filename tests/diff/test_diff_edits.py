@@ -11,7 +11,7 @@ def test_retargeted_option_names_old_and_new_target_and_what_became_unreachable(
     repo.edit(RPO, NO_ANSWER, "      - label: No answer\n        goto: schedule_callback\n")
     repo.commit()
     report = repo.diff_json("HEAD~1", "HEAD")
-    assert [s["id"] for s in report["sops"]] == ["rejected-payment-outreach"]
+    assert [(s["id"], s["path"]) for s in report["sops"]] == [("rejected-payment-outreach", f"HEAD:sops/{RPO}")]
     [retarget] = changes(report, "option-retargeted")
     assert (retarget["step"], retarget["subject"], retarget["old"], retarget["new"]) == \
         ("call_homeowner", "No answer", "leave_voicemail", "schedule_callback")
@@ -90,3 +90,17 @@ def test_no_change_reports_nothing_and_exits_0(repo):
     done = repo.diff("HEAD~1", "HEAD", "--format", "json")
     assert done.returncode == 0
     assert kinds(__import__("json").loads(done.stdout)) == set()
+
+
+def test_renamed_sop_others_hand_off_to_leaves_their_hand_offs_pointing_at_nothing(repo):
+    repo.edit("gather-homeowner-details.yaml", "sop: gather-homeowner-details\n", "sop: collect-homeowner-details\n")
+    repo.commit()
+    report = repo.diff_json("HEAD~1", "HEAD")
+    [renamed] = changes(report, "sop-renamed")
+    assert (renamed["old"], renamed["new"]) == ("gather-homeowner-details", "collect-homeowner-details")
+    missing = {(c["sop"], c["new"]) for c in changes(report, "target-missing")}
+    assert missing == {(sop, "gather-homeowner-details") for sop in
+                       ("homeowner-support-calls", "homeowner-support-emails", "homeowner-support-voicemails")}
+    # Their scenarios walk into the hand-off, so they are run on both sides.
+    assert {c["sop"] for c in changes(report, "scenario-failing")} <= {s for s, _ in missing}
+    assert changes(report, "scenario-failing")
