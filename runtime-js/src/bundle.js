@@ -141,5 +141,26 @@ function checkReferences(bundle) {
         require(Object.hasOwn(known, handoff.to), `step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
       }
     }
+    const declared = new Set(sop.inputs.map((item) => item.id));
+    for (const step of sop.steps) {
+      for (const name of decisionInputs(step)) {
+        require(declared.has(name), `step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
+      }
+    }
   }
+}
+
+/** The inputs a decision step is bound to or whose values its conditions compare. */
+export function decisionInputs(step) {
+  const decision = step.decision;
+  if (!decision) return new Set();
+  const names = new Set(decision.input ? [decision.input] : []);
+  const todo = decision.options.map((option) => option.condition).filter(Boolean);
+  while (todo.length) {
+    const condition = todo.pop();
+    if ("input" in condition) names.add(condition.input);
+    todo.push(...(condition.all ?? []), ...(condition.any ?? []));
+    if ("not" in condition) todo.push(condition.not);
+  }
+  return names;
 }

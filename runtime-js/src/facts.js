@@ -7,6 +7,7 @@ import { FactError } from "./errors.js";
 
 const DAY = 86_400_000;
 const INTEGER = /^[+-]?[0-9]+$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
 /** The day number (days since 1970-01-01) of `YYYY-MM-DD` text, or null when it is not a real date. */
@@ -71,6 +72,9 @@ export function coerce(declared, value) {
     throw new FactError(`\`${name}\` is text, not ${JSON.stringify(value ?? null)}`);
   }
   const text = String(value);
+  if (LONE_SURROGATE.test(text)) {
+    throw new FactError(`\`${name}\` holds a lone surrogate (a \`\\ud800\`-style escape), which is not a character`);
+  }
   if (kind === "choice" && !declared.values.includes(text)) {
     throw new FactError(`\`${name}\` is one of ${declared.values.join(", ")}; not \`${text}\``);
   }

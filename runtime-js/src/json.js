@@ -104,11 +104,16 @@ export function parseWithCanonical(text, name) {
   return result;
 }
 
+// No exported bundle nests more than a few dozen levels; a document nested
+// hundreds deep is damage (and would exhaust the stack).
+const MAX_DEPTH = 500;
+
 class Parser {
   constructor(text, name) {
     this.text = text;
     this.name = name;
     this.at = 0;
+    this.depth = 0;
   }
 
   fail(what) {
@@ -135,6 +140,9 @@ class Parser {
   /** @returns {[unknown, string]} the value and its canonical text */
   value() {
     const c = this.text[this.at];
+    if ((c === "{" || c === "[") && this.depth >= MAX_DEPTH) {
+      throw new RuntimeFormatError(`malformed ${this.name}: it nests far deeper than any exported bundle`);
+    }
     if (c === "{") {
       const members = new Map();
       const value = this.object(members);
@@ -162,10 +170,12 @@ class Parser {
 
   object(members) {
     const value = {};
+    this.depth++;
     this.at++;
     this.space();
     if (this.text[this.at] === "}") {
       this.at++;
+      this.depth--;
       return value;
     }
     for (;;) {
@@ -181,7 +191,10 @@ class Parser {
       members.set(key, canonical);
       this.space();
       const c = this.text[this.at++];
-      if (c === "}") return value;
+      if (c === "}") {
+        this.depth--;
+        return value;
+      }
       if (c !== ",") this.fail("expected `,` or `}`");
     }
   }
@@ -189,10 +202,12 @@ class Parser {
   array() {
     const value = [];
     const parts = [];
+    this.depth++;
     this.at++;
     this.space();
     if (this.text[this.at] === "]") {
       this.at++;
+      this.depth--;
       return [value, "[]"];
     }
     for (;;) {
@@ -202,7 +217,10 @@ class Parser {
       parts.push(canonical);
       this.space();
       const c = this.text[this.at++];
-      if (c === "]") return [value, "[" + parts.join(",") + "]"];
+      if (c === "]") {
+        this.depth--;
+        return [value, "[" + parts.join(",") + "]"];
+      }
       if (c !== ",") this.fail("expected `,` or `]`");
     }
   }

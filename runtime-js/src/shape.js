@@ -71,6 +71,11 @@ function positiveInteger(value, place) {
   if (!Number.isInteger(value) || value < 1) place.fail(`${JSON.stringify(value ?? null)} is not a whole number of at least 1`);
 }
 
+function attempts(value, place) {
+  positiveInteger(value, place);
+  if (value > 100) place.fail(`${value} is more than 100 attempts`);
+}
+
 function literal(value, place) {
   if (!["string", "number", "boolean"].includes(typeof value)) place.fail(`${JSON.stringify(value ?? null)} is not a string, number or boolean`);
 }
@@ -110,7 +115,7 @@ const step = (value, place) => {
     decision: nullable(fields({ ask: string, input: nullable(string), options: list(option, 1) })),
     outcome: nullable(oneOf(OUTCOMES)),
     handoff: nullable(fields({ to: string, target: oneOf(["sop", "procedure"]), then: nullable(string) })),
-    repeat: nullable(fields({ back_to: string, max_attempts: positiveInteger, every: nullable(duration), within: nullable(duration) })),
+    repeat: nullable(fields({ back_to: string, max_attempts: attempts, every: nullable(duration), within: nullable(duration) })),
   })(value, place);
   const needed = NEEDS[value.kind];
   if (needed && value[needed] === null) place.at(needed).fail(`a \`${value.kind}\` step needs \`${needed}\``);

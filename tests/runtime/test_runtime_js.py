@@ -128,6 +128,10 @@ RESEALED = {
     "unknown operator": lambda d: next(
         o for s in d["sops"]["system-reactivation-after-non-payment"]["steps"] if s["decision"]
         for o in s["decision"]["options"] if o["condition"])["condition"].update(op="like"),
+    "more than 100 attempts": lambda d: next(
+        s for sop in d["sops"].values() for s in sop["steps"] if s["repeat"])["repeat"].update(max_attempts=101),
+    "a decision on an undeclared input": lambda d: next(
+        s for s in d["sops"]["rejected-payment-outreach"]["steps"] if s["decision"])["decision"].update(input="nobody_declared"),
     "hand-off to an unknown SOP": lambda d: next(
         s for sop in d["sops"].values() for s in sop["steps"] if s["handoff"] and s["handoff"]["target"] == "sop")["handoff"].update(to="nobody"),
 }
@@ -155,6 +159,8 @@ def test_both_runtimes_refuse_the_same_tampered_bundles(node, exported, tmp_path
         paths[name].write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     paths["truncated"] = tmp_path / "truncated.json"
     paths["truncated"].write_text(text[: len(text) // 2], encoding="utf-8")
+    paths["nested far too deep"] = tmp_path / "deep.json"
+    paths["nested far too deep"].write_text(text.replace("{", '{"zz": ' + "[" * 5000 + "]" * 5000 + ",", 1), encoding="utf-8")
     jobs = [{"op": "load", "path": str(path)} for path in paths.values()]
     for (name, path), js in zip(paths.items(), js_jobs(node, bundle, jobs), strict=True):
         py_error, py_message = python_verdict(path)
@@ -327,7 +333,7 @@ def test_both_runtimes_read_facts_alike(node, exported):
               {"id": "d", "type": "date"}, {"id": "c", "type": "choice", "values": ["a", "b"]}]
     values = ["3", " 3 ", "-3", "+3", "3.5", ".5", "5.", "1e3", "1E-2", "inf", "nan", "1_000", "--3", "３", "", "x",
               "yes", "Y", "TRUE", "no", "n", "false", "2026-01-05", " 2026-01-05 ", "2026-02-30", "2026-1-5",
-              "2026-W01-1", "20260105", "0000-01-01", "a", "b", 3, 2.5, True, False, None]
+              "2026-W01-1", "20260105", "0000-01-01", "a", "b", 3, 2.5, True, False, None, "\ud800", "a\udc00b", "😀"]
     cases = [[declared, value] for declared in inputs for value in values]
     expected = []
     for declared, value in cases:
