@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sopc.runtime.errors import FactError, RuntimeFormatError, UnknownSopError
 from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, require_compatible
-from sopc.schemas import RUNTIME_SCHEMA
+from sopc.schemas import RUNTIME_SCHEMA, quick_verdict
 
 SCHEMA_PATH = RUNTIME_SCHEMA
 # Decimal numbers as a person types them; no `inf`, `nan` or `1_000`, which no other runtime reads alike.
@@ -60,22 +60,17 @@ def _schema_validator():
 
 @lru_cache(maxsize=None)
 def _fast_checker():
-    """A yes/no checker compiled from the same schema (`compiler/fastschema.py`), or None.
+    """The quick yes/no check of a bundle (`sopc.schemas.quick_verdict`), or None without the schema file.
 
     `jsonschema` walks a valid bundle slowly (about 100x the time `json.load`
-    takes): it builds an error for every `oneOf` branch it tries. Most
-    bundles are valid, so only a bundle the checker rejects is handed to
+    takes), so only a bundle the quick check does not pass is handed to
     `jsonschema`, which finds and explains the error.
     """
     try:
-        from sopc.validate.fastschema import NotCompilable, compile_schema
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    except (ImportError, OSError, ValueError):
+    except (OSError, ValueError):
         return None
-    try:
-        return compile_schema(schema)
-    except NotCompilable:
-        return None
+    return quick_verdict(schema)
 
 
 def _validate_schema(data: dict) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from sopc.validate.fastschema import NotCompilable, compile_schema
 from sopc.load import Document
 from sopc.model.steps import GOES_ON
 from sopc.problems import Problem, did_you_mean
-from sopc.schemas import SOP_SCHEMA
+from sopc.schemas import SOP_SCHEMA, quick_verdict
 
 SCHEMA_PATH = SOP_SCHEMA
 
@@ -47,12 +46,9 @@ def _validator(kind: str):
 
 
 @lru_cache(maxsize=None)
-def _fast_check(kind: str):
-    """The compiled yes/no checker for `kind`, or None if the schema cannot be compiled."""
-    try:
-        return compile_schema(_schema_for(kind))
-    except NotCompilable:
-        return None
+def _passes(kind: str):
+    """The quick yes/no check of a document of `kind` (see `quick_verdict`)."""
+    return quick_verdict(_schema_for(kind))
 
 
 def document_kind(doc: Document) -> str | None:
@@ -72,8 +68,7 @@ def validate(doc: Document) -> list[Problem]:
         hint = did_you_mean(keys[0], ["sop", "procedures"]) if keys else ""
         return [Problem(doc.path, line, col, "SOP011", "missing-key",
                         f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
-    fast = _fast_check(kind)
-    if fast is not None and fast(doc.data):
+    if _passes(kind)(doc.data):
         return []
     errors = _without_consequences(list(_validator(kind).iter_errors(doc.data)))
     return sorted({_problem(doc, error) for error in errors})
