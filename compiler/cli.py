@@ -171,7 +171,7 @@ def _checked_corpus(paths):
 
 def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
     """The bundle (with `text`: and the JSON text to write), or exit 1 with what stops the export."""
-    from sopc.emit.runtime_json import ExportError, build_bundle, export_bundle
+    from sopc.emit.bundle import ExportError, build_bundle, export_bundle
 
     try:
         return export_bundle(corpus, sop_id, pretty) if text else build_bundle(corpus, sop_id)
@@ -203,7 +203,7 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     Refuses (exit 1) a corpus with check errors. The same corpus always gives
     the same bytes. Format: docs/runtime.md, schema/runtime.schema.json.
     """
-    from sopc.emit.runtime_json import build_scenarios, dumps
+    from sopc.emit.bundle import build_scenarios, dumps
     from sopc.problems import did_you_mean
 
     corpus = _checked_corpus(paths)

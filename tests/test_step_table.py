@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sopc.check import check_paths
 from sopc.emit import flowchart, markdown
-from sopc.emit.runtime_json import build_bundle
+from sopc.emit.bundle import build_bundle
 from sopc.model.steps import GOES_ON, KINDS, PROPERTIES, Step, dead_end_reason, kind_of
 from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 

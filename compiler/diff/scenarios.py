@@ -48,7 +48,7 @@ def affected(changed: set[str], corpus: Corpus) -> set[str]:
 
 def run_side(corpus: Corpus, sop_ids) -> tuple[dict[str, dict[str, Outcome]], dict[str, Walk | None]]:
     """Per SOP, each scenario's outcome by name; and the walks, for coverage."""
-    from sopc.emit.runtime_json import ExportError, build_bundle
+    from sopc.emit.bundle import ExportError, build_bundle
 
     results: dict[str, dict[str, Outcome]] = {}
     walks: dict[str, list[Walk]] = {}

@@ -4,7 +4,7 @@ import textwrap
 import pytest
 
 from sopc.check import load_corpus
-from sopc.emit.runtime_json import build_bundle
+from sopc.emit.bundle import build_bundle
 from sopc.runtime import Bundle
 
 from pathlib import Path

@@ -17,7 +17,7 @@ import pytest
 import fuzzing
 from conftest import CHAIN, FLOW, HELPER, PROCEDURES, corpus_files
 from sopc.check import load_corpus
-from sopc.emit.runtime_json import build_bundle
+from sopc.emit.bundle import build_bundle
 from sopc.runtime import Bundle, RuntimeFormatError, Session, SessionFormatError, SopcRuntimeError
 from sopc.runtime.bundle import digest
 from sopc.runtime.session import ENDED, QUESTION, WAITING

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from sopc.check import load_corpus
-from sopc.emit.runtime_json import build_bundle, build_scenarios
+from sopc.emit.bundle import build_bundle, build_scenarios
 from sopc.runtime import Bundle, RuntimeFormatError, Session, SessionFormatError
 from sopc.runtime import session as session_module
 from sopc.runtime.bundle import digest
