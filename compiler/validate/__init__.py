@@ -69,9 +69,63 @@ def validate(doc: Document) -> list[Problem]:
         return [Problem(doc.path, line, col, "SOP011", "missing-key",
                         f"missing `sop:` (an SOP) or `procedures:` (external procedures) at the top of the file{hint}")]
     if _passes(kind)(doc.data):
-        return []
+        return unbound_comparisons(doc) if kind == KIND_SOP else []
     errors = _without_consequences(list(_validator(kind).iter_errors(doc.data)))
+    if not errors:
+        return unbound_comparisons(doc) if kind == KIND_SOP else []
     return sorted({_problem(doc, error) for error in errors})
+
+
+COMPARISON_OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
+
+
+def unbound_comparisons(doc: Document) -> list[Problem]:
+    """SOP011 for each comparison that names no input in a decision bound to none.
+
+    The schema cannot say it: whether a comparison needs `input` depends on
+    its step. Without an input to compare, the export has nothing to write
+    and no runtime could decide, so the check says it first.
+    """
+    problems = []
+    for step_id, step in doc.data["steps"].items():
+        if step.get("input") or not step.get("options"):
+            continue
+        for index, option in enumerate(step["options"]):
+            where = ["steps", step_id, "options", index]
+            if "value" in option:
+                problems.append(_unbound(doc, where + ["value"], step_id,
+                                         f"`value: {_literal(option['value'])}` compares the input of decision "
+                                         f"`{step_id}`, which is bound to none: add `input: <input id>` to the step, "
+                                         f"or write `when: {{input: <input id>, eq: {_literal(option['value'])}}}`"))
+            for path in _comparisons_without_input(option.get("when"), where + ["when"]):
+                problems.append(_unbound(doc, path, step_id,
+                                         f"this comparison names no `input`, and decision `{step_id}` is bound to "
+                                         "none: add `input: <input id>` to the comparison (or to the step)"))
+    return problems
+
+
+def _comparisons_without_input(condition, where):
+    todo = [(condition, where)]
+    while todo:
+        condition, where = todo.pop()
+        if not isinstance(condition, dict):
+            continue
+        if any(op in condition for op in COMPARISON_OPERATORS) and "input" not in condition:
+            yield where
+        for combinator in ("all", "any"):
+            todo.extend((sub, where + [combinator, i]) for i, sub in enumerate(condition.get(combinator, [])))
+        if "not" in condition:
+            todo.append((condition["not"], where + ["not"]))
+
+
+def _literal(value) -> str:
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+def _unbound(doc: Document, path: list, step_id: str, message: str) -> Problem:
+    line, col = doc.locate(path)
+    sop = doc.data.get("sop")
+    return Problem(doc.path, line, col, "SOP011", "missing-key", message, sop=sop, step=step_id)
 
 
 def _without_consequences(errors):
