@@ -65,6 +65,20 @@ def condition_inputs(condition, where: tuple = ()) -> Iterator[tuple[tuple, str]
         yield from condition_inputs(condition["not"], where + ("not",))
 
 
+def comparisons(condition, where: tuple = (), bound: str | None = None) -> Iterator[tuple[tuple, dict, str | None]]:
+    """(where, comparison, input id) for every comparison of a condition; the
+    input is the comparison's own `input`, else the decision's `bound` one."""
+    if not isinstance(condition, dict):
+        return
+    if not any(key in condition for key in ("all", "any", "not")):
+        yield where, condition, condition.get("input", bound)
+    for key in ("all", "any"):
+        for i, sub in enumerate(condition.get(key, [])):
+            yield from comparisons(sub, where + (key, i), bound)
+    if "not" in condition:
+        yield from comparisons(condition["not"], where + ("not",), bound)
+
+
 def inputs_used(templates: Iterable[str | None], decisions: Iterable[tuple[str | None, Iterable]]) -> set[str]:
     """The inputs that templates name as placeholders and decisions are bound to
     or test, given (bound input, conditions) for every decision."""

@@ -151,6 +151,10 @@ CODES: tuple[Code, ...] = (
          options=(_integer("max-age-days", 365, "how many days after `reviewed` an SOP counts as stale"),)),
     Code("SOP112", "todo-text", WARNING, "a leftover `TODO`, `TBD`, `FIXME` or `XXX` in the text"),
     Code("SOP113", "unused-suppression", WARNING, "a `suppress` entry whose rule reports nothing where it stands"),
+    Code("SOP114", "invalid-scenario", ERROR, "a scenario answer that is no option, an expected step that does not exist, or an input value of the wrong type"),
+    Code("SOP115", "unreachable-option", ERROR, "options written after an `otherwise` option, which are never chosen"),
+    Code("SOP116", "single-brace-placeholder", ERROR, "an input written `{ name }` with single braces, shown as written"),
+    Code("SOP117", "measure-on-non-date", ERROR, "a `measure` (`days_since`, `business_days_since`) on an input that is not a date"),
 )
 
 _BY_NAME = {name: c for c in CODES for name in (c.code, c.slug)}

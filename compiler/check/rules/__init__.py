@@ -31,11 +31,15 @@ from sopc.check.rules import (
     duplicate_id,
     handoff_cycle,
     incomplete_decision,
+    invalid_scenario,
+    measure_on_non_date,
     no_way_out,
     stale_review,
+    single_brace_placeholder,
     todo_text,
     unbounded_loop,
     undefined_placeholder,
+    unreachable_option,
     unreachable_step,
     unused_input,
 )
@@ -54,6 +58,10 @@ MODULES = [
     handoff_cycle,
     stale_review,
     todo_text,
+    invalid_scenario,
+    unreachable_option,
+    single_brace_placeholder,
+    measure_on_non_date,
 ]
 
 
