@@ -5,8 +5,10 @@ character class, without the multiline flag) matches only at the very end of
 the text. Python's `$` also matches before a final newline, so with `re.search`
 the id pattern `^[a-z][a-z0-9-]*$` accepted `sop: "evil\n"` (a page built at
 `sops/evil\n/`) and the duration pattern accepted `"1 days\n"` (a traceback
-later). Every pattern of the schemas is compiled here, with `$` read as the
-end of the text, by both validators: the fast yes/no checker and `jsonschema`.
+later). jsonschema-rs, which gives the quick verdict, already reads `$` so;
+`jsonschema`, which explains errors (and validates bundles in the runtime),
+compiles every pattern here, with `$` read as the end of the text, so that
+both agree.
 """
 
 from __future__ import annotations
