@@ -30,7 +30,7 @@ fi
 here=$(pwd)
 # Checked from another folder, so that this checkout's own files do not pass for an install.
 # The MkDocs plugin is found through its entry point, which only an install registers.
-if ! (cd / && python3 -c "import sopc, mkdocs, material, zensical, pytest, playwright, cmarkgfm, pre_commit, sys
+if ! (cd / && python3 -c "import sopc, mkdocs, material, nh3, zensical, pytest, playwright, cmarkgfm, pre_commit, sys
 from importlib.metadata import entry_points
 sys.exit(not sopc.__file__.startswith('$here/') or not entry_points(group='mkdocs.plugins', name='sopc'))") >/dev/null 2>&1 \
    || ! command -v sopc >/dev/null 2>&1; then

@@ -103,12 +103,19 @@ def plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) and entry else str(entry)
 
 
-def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
-    """Build the site of the pages in `docs_dir` into the folder `into` with `engine`."""
+def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: Path,
+          generated_pages: frozenset = frozenset(), origins: dict | None = None) -> None:
+    """Build the site of the pages in `docs_dir` into the folder `into` with `engine`.
+
+    The rendered HTML of `generated_pages` (paths relative to `docs_dir`) is
+    sanitized before it is written (`sanitize.page_html`); `origins` names
+    the source of a page, for messages.
+    """
     if engine == "zensical":
         _zensical(settings, docs_dir, nav, into)
+        sanitize_built_pages(into, generated_pages, settings.directory_urls)
     else:
-        _mkdocs(settings, docs_dir, nav, into)
+        _mkdocs(settings, docs_dir, nav, into, generated_pages, origins or {})
 
 
 def _missing_stylesheets(settings: SiteSettings) -> list:
@@ -121,7 +128,8 @@ def missing_scripts(configured) -> list:
     return [script for script in JAVASCRIPT if script not in listed]
 
 
-def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
+def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, generated_pages: frozenset,
+            origins: dict) -> None:
     try:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
@@ -135,13 +143,47 @@ def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> No
     # The pages are already generated: the project's own `sopc` plugin entry
     # (for people running `mkdocs` by hand) would only do it again.
     plugins = [entry for entry in settings.plugins if plugin_name(entry) != PLUGIN]
+    from sopc.emit.mkdocs_plugin import PageSanitizer
+
+    sanitizer = PageSanitizer(generated_pages)
     try:
         config = load_config(str(settings.path), site_dir=str(into), docs_dir=str(docs_dir), plugins=plugins,
                              nav=settings.nav or nav, extra_css=settings.extra_css + _missing_stylesheets(settings),
                              extra_javascript=settings.extra_javascript + missing_scripts(settings.extra_javascript))
+        config.plugins[PageSanitizer.NAME] = sanitizer
         mkdocs_build(config)
     except (MkDocsException, Abort) as exc:
         raise EngineError(f"MkDocs could not build the site: {exc}") from exc
+    except (OSError, RecursionError, ValueError) as exc:
+        # Not MkDocs' own errors: say which page (and so which SOP) it was at.
+        page = sanitizer.current
+        where = f" (page {page}" + (f", from {origins[page]})" if page in origins else ")") if page else ""
+        raise EngineError(f"MkDocs could not build the site{where}: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def built_page(into: Path, page: str, directory_urls: bool) -> Path:
+    """Where an engine writes the HTML of a Markdown page."""
+    stem = page[:-len(".md")]
+    if not directory_urls or stem == "index" or stem.endswith("/index"):
+        return into / f"{stem}.html"
+    return into / stem / "index.html"
+
+
+def sanitize_built_pages(into: Path, pages: frozenset, directory_urls: bool) -> None:
+    """Sanitize the content of generated pages an engine has already written
+    (for engines that run no plugins); the theme around it is the engine's."""
+    from sopc.emit.sanitize import page_content_html
+
+    for page in pages:
+        path = built_page(into, page, directory_urls)
+        if path.is_file():
+            path.write_text(page_content_html(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _quiet_mkdocs() -> None:

@@ -9,6 +9,7 @@ extensions (tables, admonition, attr_list, md_in_html, superfences).
 from __future__ import annotations
 
 import html
+import json
 import re
 import textwrap
 
@@ -56,7 +57,7 @@ class Placeholders:
 
     def text(self, template: str) -> str:
         """For code blocks: `[Label]` as plain text."""
-        return fill_placeholders(template, lambda name: f"[{' '.join(self.label(name).split())}]")
+        return fill_placeholders(sanitize.clean_text(template), lambda name: f"[{' '.join(self.label(name).split())}]")
 
     def html(self, name: str) -> str:
         """For prose and tables: a marked chip."""
@@ -68,7 +69,7 @@ class Placeholders:
 def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None = None) -> str:
     """The SOP's page; pass `corpus.referrers()` when rendering many pages."""
     fill = Placeholders(sop)
-    parts = [f"# {sanitize.inline(sop.title)}"]
+    parts = [page_title(sop.title), f"# {sanitize.inline(sop.title)}"]
     if sop.summary:
         parts.append(f"{sanitize.inline(sop.summary)}\n{{: .sopc-summary }}")
     parts.append(metadata(sop))
@@ -90,6 +91,14 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
         parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
     parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
     return "\n\n".join(parts) + "\n"
+
+
+def page_title(title: str) -> str:
+    """Front matter naming the page: the theme writes it into <title> and the
+    menu as HTML, so it is given escaped (and never taken from the heading,
+    whose text the theme would un-escape)."""
+    shown = html.escape(" ".join(sanitize.clean_text(title).split()), quote=True)
+    return f"---\ntitle: {json.dumps(shown)}\n---"
 
 
 def metadata(sop: Sop) -> str:
@@ -116,9 +125,8 @@ def gaps_note(gaps: list[str], whose: str = "This step") -> str:
 
 def _link_item(link) -> str:
     title = sanitize.inline(link.title)
-    if sanitize.is_safe_url(link.url) and re.match(r"^(https?:|mailto:)", link.url):
-        return f"- [{title}](<{link.url}>)"
-    return f"- {title}"
+    url = sanitize.safe_url(link.url, external=True)
+    return f"- [{title}](<{url}>)" if url else f"- {title}"
 
 
 def inputs_table(inputs) -> str:
@@ -214,7 +222,7 @@ def script_block(script: Script, fill: Placeholders) -> str:
     title = SCRIPT_WORDS[script.mode] + (f": {sanitize.plain(script.title)}" if script.title else "")
     return (f'<div class="sopc-script sopc-{script.mode}">'
             f'<p class="sopc-script-title"><span>{title}</span></p>'
-            f'<p class="sopc-script-text">{verbatim(script.text.strip(), fill)}</p></div>')
+            f'<p class="sopc-script-text">{verbatim(sanitize.clean_text(script.text).strip(), fill)}</p></div>')
 
 
 def verbatim(template: str, fill: Placeholders) -> str:
@@ -340,8 +348,9 @@ def handoff_link(target: str, corpus: Corpus, from_dir: str = SOP_DIR) -> str:
     if procedure is None:
         return f"`{sanitize.entities(target)}`"
     title = sanitize.inline(procedure.title)
-    if procedure.url and sanitize.is_safe_url(procedure.url):
-        return f"[{title}](<{procedure.url}>) (external)"
+    url = sanitize.safe_url(procedure.url or "", external=True)
+    if url:
+        return f"[{title}](<{url}>) (external)"
     up = "../" if from_dir == SOP_DIR else ""
     return f"[{title}]({up}procedures.md#{target}) (external procedure)"
 
@@ -468,8 +477,9 @@ def procedures_page(corpus: Corpus) -> str:
         section = [f"## {sanitize.inline(procedure.title)} {{#{procedure.id}}}"]
         if procedure.summary:
             section.append(sanitize.markdown(procedure.summary))
-        if procedure.url and sanitize.is_safe_url(procedure.url):
-            section.append(f"Open: [{sanitize.inline(procedure.url)}](<{procedure.url}>)")
+        url = sanitize.safe_url(procedure.url or "", external=True)
+        if url:
+            section.append(f"Open: [{sanitize.inline(procedure.url)}](<{url}>)")
         else:
             section.append("*No address recorded.*")
         if procedure.id in referrers:

@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from sopc.emit import engines, site
+from sopc.emit import engines, sanitize, site
 
 log = logging.getLogger("mkdocs.plugins.sopc")
 
@@ -40,8 +40,38 @@ class SopcOptions(Config):
     rule_pages = c.Type(bool, default=False)
 
 
+class PageSanitizer(BasePlugin):
+    """The rendered HTML of every generated page through the allow-list
+    sanitizer (`sanitize.page_html`) before MkDocs writes it or indexes it for
+    search. Added by `sopc build` itself and by the `sopc` plugin."""
+
+    NAME = "sopc-sanitize"
+
+    def __init__(self, pages: frozenset = frozenset()):
+        super().__init__()
+        self.pages = frozenset(pages)
+        self.current: str | None = None  # the page being rendered, for messages
+
+    def on_page_markdown(self, markdown, page, **_):
+        self.current = page.file.src_uri
+        return markdown
+
+    def on_page_content(self, html, page, **_):
+        return sanitize.page_html(html) if page.file.src_uri in self.pages else html
+
+
 class SopcPlugin(BasePlugin[SopcOptions]):
     """Compile the SOPs into the docs folder before MkDocs reads it."""
+
+    def __init__(self):
+        super().__init__()
+        self.sanitizer = PageSanitizer()
+
+    def on_page_markdown(self, markdown, page, **kwargs):
+        return self.sanitizer.on_page_markdown(markdown, page, **kwargs)
+
+    def on_page_content(self, html, page, **kwargs):
+        return self.sanitizer.on_page_content(html, page, **kwargs)
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -50,9 +80,13 @@ class SopcPlugin(BasePlugin[SopcOptions]):
             corpus = site.checked_corpus(sources, start=root)
         except site.SiteError as exc:
             raise PluginError(f"sopc: {exc}") from exc
-        generated = site.generate_docs(corpus, config.docs_dir, root / site.CACHE_DIR,
-                                       directory_urls=config.use_directory_urls, site_name=config.site_name,
-                                       rule_pages=self.config.rule_pages)
+        try:
+            generated = site.generate_docs(corpus, config.docs_dir, root / site.CACHE_DIR,
+                                           directory_urls=config.use_directory_urls, site_name=config.site_name,
+                                           rule_pages=self.config.rule_pages)
+        except site.SiteError as exc:
+            raise PluginError(f"sopc: {exc}") from exc
+        self.sanitizer.pages = generated.pages()
         log.info("sopc: %d pages, %d flowcharts drawn, %d from cache", len(generated.files),
                  generated.stats.rendered, generated.stats.cached)
         if not config.nav:

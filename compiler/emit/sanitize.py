@@ -1,53 +1,100 @@
-"""Make author text safe to put into a Markdown page.
+"""Make author text safe to put into a page.
 
 SOP text arrives by pull request, so it is treated as untrusted: raw HTML must
 reach the reader as text, never as markup, and links may only go to http(s),
-mailto or internal addresses. Markdown formatting (emphasis, lists, links
-with safe addresses) keeps working.
+mailto or internal addresses. The Markdown an SOP may use is a small subset
+(docs/authoring.md, "Formatting"): emphasis, code, lists, tables and links
+with safe addresses; everything else shows as the characters written.
 
 Instead of predicting exactly how the Markdown processor will parse a text,
 every transformation here is safe whatever the parser decides:
 
+- line ends are normalised and characters no page may carry (control
+  characters, lone surrogates, noncharacters) removed first, so that no `\\r`
+  ends a block the page thinks is still open;
 - `<`, `>` and `&` are HTML-escaped everywhere outside code;
 - code (inline spans and fenced blocks) is turned into our own `<code>` /
   `<pre><code>` HTML whose content is fully entity-encoded, so it is shown
   verbatim even if the parser does not see it as code;
 - `{` is entity-encoded, so `attr_list` syntax (`{: onclick=...}`) cannot add
   attributes;
-- any `](address` whose address is not allowed loses its link syntax;
-  images become plain links (no remote images are loaded);
-- `<https://...>` autolinks and bare http(s) addresses become links;
+- an inline link with a safe address is re-written with its address parsed
+  and percent-encoded; every other `[` and `]` is entity-encoded, so no
+  reference, image or half-recognised link syntax is left for the parser;
+- `<https://...>` autolinks and bare http(s) addresses become links (parsed
+  and encoded the same way);
 - a `#` starting a line is text (a Slack channel such as `#support`) unless
   it is followed by a space, the Markdown heading an author writes on
   purpose; such headings are moved two levels down, below the page's step
-  headings, so they never compete with them.
+  headings, so they never compete with them;
+- other block syntax that would change the page's structure (admonitions,
+  collapsible blocks, underlined headings) is entity-encoded where it starts
+  a line;
+- nesting is bounded, so that no text makes the Markdown processor recurse
+  without end or work for minutes.
+
+`page_html()` is the last line of defence: the HTML an engine renders for a
+generated page goes through an allow-list sanitizer before it is written.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote, urlsplit
 
 from sopc.language import braced, is_input_id
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n(.*?)(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
+# Nesting deeper than this is shown flattened: SOP text never needs it, and
+# Python-Markdown recurses once per level (300 levels end in RecursionError).
+MAX_INDENT = 24  # columns: six levels of list
+MAX_MARKERS = 6  # list markers opening one line ("- - - x")
+# Python-Markdown's inline work grows with the square of the marks (entities,
+# emphasis, code) in a paragraph: 30,000 `[` take minutes. A text with more
+# marks than this is shown as written, in a preformatted block.
+MAX_MARKS = 2000
+
+# The lookaheads stop a long run of backticks being retried at every shorter length.
+_FENCE = re.compile(r"^([ \t]*)(`{3,}(?!`)|~{3,}(?!~))[^\n]*\n(.*?)(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
 # A code span on one line, not preceded by a backslash (Python-Markdown's rule).
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
-_INLINE_LINK = re.compile(r"""(!?)\[([^\[\]\n]*)\]\(([^()\s]*(?:\([^()\s]*\))?[^()\s]*)(?:\s+"[^"\n]*"|\s+'[^'\n]*')?\s*\)""")
-_LINK_OPENER = re.compile(r"\]\(")
-_REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:([ \t]*\n?[ \t]*)(\S+)", re.M)
+# Unambiguous (no two quantifiers compete for the same characters), so a
+# failing match costs linear time.
+_INLINE_LINK = re.compile(r"""(!?)\[([^\[\]\n]*)\]\([ \t]*<?([^()\s<>]*(?:\([^()\s<>]*\)[^()\s<>]*)?)>?(?:[ \t]+"([^"\n]*)"|[ \t]+'([^'\n]*)')?[ \t]*\)""")
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
+# C0/C1 controls other than tab and newline, and noncharacters: no page may carry them.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LIST_MARKER = r"(?:[-*+]|\d{1,9}[.)])[ \t]+"
+_BLOCK_START = re.compile(rf"^([ \t]*(?:{_LIST_MARKER})*)(!!!|\?\?\?|[=-](?=[=\- \t]*$))", re.M)
+_MARKERS = re.compile(rf"^([ \t]*(?:{_LIST_MARKER}){{{MAX_MARKERS}}})((?:{_LIST_MARKER})+)", re.M)
+_LEADING = re.compile(r"^[ \t]+", re.M)
+# Characters percent-encoded in an address even where URLs allow them: they
+# end a Markdown link, an HTML attribute or a DOT string.
+_URL_KEEP = "/:?#@!$&*+,;=~%-._"
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_BARE_HASH = re.compile(r"(?<!&)#")  # a `#` that does not start an entity
+
 # `<https://...>` and bare http(s) addresses, outside link syntax (not right
 # after `](`, `](<`, `[` or a reference definition's `]: `).
 _URL_BODY = r"""[^\s<>(){}\[\]"'`]+(?:\([^\s<>(){}\[\]"'`]*\)[^\s<>(){}\[\]"'`]*)*"""
 _ADDRESS = re.compile(rf"(?<!\]\()<(?P<auto>(?:https?://|mailto:){_URL_BODY})>"
                       rf"|(?<![\w/(<\[=\"'])(?<!\]: )(?P<bare>https?://{_URL_BODY})")
 _TRAILING_PUNCTUATION = re.compile(r"[.,;:!?]+$")
-_HEADING = re.compile(r"^([ \t]{0,3})(#{1,6})(?=[ \t])", re.M)
-_HASH_AT_LINE_START = re.compile(r"^([ \t]*)#", re.M)
+# Also after list markers: `- # x` would be a heading inside the item.
+_HEADING = re.compile(rf"^([ \t]{{0,3}}(?:{_LIST_MARKER})*)(#{{1,6}})(?=[ \t])", re.M)
+_HASH_AT_LINE_START = re.compile(rf"^([ \t]*(?:{_LIST_MARKER})*)#", re.M)
 HEADING_SHIFT = 2
+
+
+# -- text and addresses ---------------------------------------------------------
+
+def clean_text(text) -> str:
+    """Line ends normalised to `\\n`; control characters, lone surrogates and noncharacters removed."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
+    return _SURROGATE.sub("\ufffd", _UNSHOWABLE.sub("", text))
 
 
 def is_safe_url(url: str) -> bool:
@@ -64,6 +111,34 @@ def is_safe_url(url: str) -> bool:
     return cleaned[:cut.start()].lower() in ALLOWED_SCHEMES
 
 
+def safe_url(url, *, external: bool = False) -> str | None:
+    """The address as it may be written into a page or a graph, or None if it must not be a link.
+
+    Parsed, not matched: the scheme must be http(s) (with a host) or mailto
+    (with an address), or absent for an internal link (refused when
+    `external`). Spaces, quotes, `<`, `>`, parentheses, brackets and
+    non-ASCII characters are percent-encoded, so the address can end neither
+    a Markdown link, an HTML attribute nor a DOT string.
+    """
+    text = clean_text(url).strip()
+    if not text or "\n" in text or not is_safe_url(text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a malformed host or port
+    except ValueError:
+        return None
+    encoded = quote(_BARE_PERCENT.sub("%25", text), safe=_URL_KEEP)
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return None if external or encoded.startswith("//") else encoded
+    if scheme in ("http", "https"):
+        return encoded if parts.netloc and parts.hostname else None
+    return encoded if scheme == "mailto" and parts.path else None
+
+
+# -- Markdown -------------------------------------------------------------------
+
 def entities(text: str) -> str:
     """Every character that means something to Markdown or HTML as an entity."""
     return "".join(ch if ch.isalnum() or ch in " \n" else f"&#{ord(ch)};" for ch in text)
@@ -72,8 +147,10 @@ def entities(text: str) -> str:
 def markdown(text: str, placeholder=None, links: bool = True) -> str:
     """Author Markdown made safe; `placeholder(name)` renders `{{ name }}` (safe HTML).
 
-    With `links`, addresses written out (`<https://...>` or bare) become links.
+    With `links`, links with safe addresses and addresses written out
+    (`<https://...>` or bare) become links; without, they stay text.
     """
+    text = clean_text(text)
     out = []
     position = 0
     for fence in _FENCE.finditer(text):
@@ -81,24 +158,37 @@ def markdown(text: str, placeholder=None, links: bool = True) -> str:
         out.append(_code_block(fence.group(1), fence.group(3)))
         position = fence.end()
     out.append(_headings(_inline_safe(text[position:], placeholder, links)))
-    return "".join(out)
+    rendered = "".join(out)
+    if _marks(rendered) > MAX_MARKS:
+        return _code_block("", text)
+    return rendered
 
 
 def inline(text: str, placeholder=None) -> str:
     """A one-line text (title, label, table cell) made safe; no link syntax."""
-    flat = " ".join(str(text).split())
-    return markdown(flat, placeholder, links=False).replace("[", "&#91;").replace("]", "&#93;")
+    flat = " ".join(clean_text(text).split())
+    rendered = _hash_as_text(markdown(flat, placeholder, links=False))
+    while _marks(rendered) > MAX_MARKS:  # a heading cannot hold a block: shorten instead
+        flat = flat[:len(flat) // 2] + "…"
+        rendered = _hash_as_text(markdown(flat, placeholder, links=False))
+    return rendered
 
 
 def cell(text: str, placeholder=None) -> str:
     """A text made safe for a Markdown table cell (one line, no pipes)."""
-    lines = [markdown(" ".join(line.split()), placeholder) for line in str(text).splitlines() if line.strip()]
+    lines = [markdown(" ".join(line.split()), placeholder) for line in clean_text(text).split("\n") if line.strip()]
     return "<br>".join(lines).replace("|", "&#124;") or " "
 
 
 def plain(text: str) -> str:
-    """Text shown as-is inside our own HTML (attribute or element content)."""
-    return html.escape(" ".join(str(text).split()), quote=True)
+    """Text shown as-is inside our own HTML: attribute values, and element
+    content that Markdown would otherwise still read (links, emphasis)."""
+    return entities(" ".join(clean_text(text).split()))
+
+
+def _marks(rendered: str) -> int:
+    """How many things Python-Markdown has to match: inline marks, tags and lines."""
+    return sum(rendered.count(mark) for mark in "&*_`\\|<\n")
 
 
 def _code_block(indent: str, body: str) -> str:
@@ -115,7 +205,13 @@ def _headings(text: str) -> str:
                                    text)
 
 
+def _hash_as_text(rendered: str) -> str:
+    # In a heading line, Markdown drops a trailing `#` ("C#") as a closing sequence.
+    return _BARE_HASH.sub("&#35;", rendered)
+
+
 def _inline_safe(text: str, placeholder, links: bool = True) -> str:
+    text = _bounded(text)
     out = []
     position = 0
     for span in _CODE_SPAN.finditer(text):
@@ -123,12 +219,35 @@ def _inline_safe(text: str, placeholder, links: bool = True) -> str:
         out.append(f"<code>{entities(span.group(2).strip())}</code>")
         position = span.end()
     out.append(_prose(text[position:], placeholder, links))
-    return "".join(out)
+    return _BLOCK_START.sub(_neutral_block_start, "".join(out))
+
+
+def _bounded(text: str) -> str:
+    """Indentation and runs of list markers capped, so nesting stays shallow."""
+    text = _LEADING.sub(lambda m: " " * min(len(m.group(0).expandtabs(4)), MAX_INDENT), text)
+    return _MARKERS.sub(lambda m: m.group(1) + entities(m.group(2)), text)
+
+
+def _neutral_block_start(match: re.Match) -> str:
+    lead, syntax = match.groups()
+    return lead + f"&#{ord(syntax[0])};" + syntax[1:]
 
 
 def _prose(text: str, placeholder, links: bool = True) -> str:
-    if not text:
-        return text
+    if not links:
+        return _words(text, placeholder, links)
+    pieces = []
+    position = 0
+    for link in _INLINE_LINK.finditer(text):
+        pieces.append(_words(text[position:link.start()], placeholder, links))
+        pieces.append(_link(link, placeholder))
+        position = link.end()
+    pieces.append(_words(text[position:], placeholder, links))
+    return "".join(pieces)
+
+
+def _words(text: str, placeholder, links: bool) -> str:
+    """Prose without links: escaped, no bracket left for a parser to pair."""
     pieces = []
     position = 0
     for match, name in braced(text) if placeholder and "{{" in text else ():
@@ -137,7 +256,7 @@ def _prose(text: str, placeholder, links: bool = True) -> str:
             pieces.append(placeholder(name))
             position = match.end()
     pieces.append(_escape_with_links(text[position:], links))
-    return _neutralise_links("".join(pieces))
+    return "".join(pieces)
 
 
 def _escape_with_links(text: str, links: bool) -> str:
@@ -158,41 +277,81 @@ def _escape_with_links(text: str, links: bool) -> str:
 def link_to(url: str) -> str:
     """A Markdown link showing the address itself; unsafe addresses stay text."""
     shown = entities(url)
-    if not is_safe_url(url):
-        return shown
-    return f"[{shown}](<{url}>)"
+    address = safe_url(url, external=True)
+    return f"[{shown}](<{address}>)" if address else shown
 
 
 def _escape_prose(text: str) -> str:
-    return html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
+    return (html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
+            .replace("[", "&#91;").replace("]", "&#93;"))
 
 
-def _neutralise_links(text: str) -> str:
-    text = _INLINE_LINK.sub(_inline_link, text)
-    text = _LINK_OPENER.sub(lambda m: _guard_opener(m, text), text)
-    text = _REFERENCE.sub(_reference, text)
-    # Image syntax the inline pass did not recognise becomes a plain link.
-    return text.replace("![", "&#33;[")
-
-
-def _inline_link(match: re.Match) -> str:
-    bang, label, url = match.groups()
-    if not is_safe_url(url):
-        return label
+def _link(match: re.Match, placeholder) -> str:
+    bang, label, url, double_quoted, single_quoted = match.groups()
+    shown = _words(label, placeholder, links=False)
+    address = safe_url(url)
+    if address is None:
+        return shown
+    title = double_quoted if double_quoted is not None else single_quoted
     # An image would load a remote resource on every page view: link to it instead.
-    return match.group(0)[len(bang):] if bang else match.group(0)
+    titled = f' "{plain(title)}"' if title else ""
+    return f"[{shown}](<{address}>{titled})"
 
 
-def _guard_opener(match: re.Match, text: str) -> str:
-    # Whatever link syntax the inline pass did not recognise: if the address
-    # that follows is unsafe, break the `](` so that no parser makes a link.
-    rest = text[match.end():]
-    address = re.match(r"[^)]*", rest).group(0)
-    return match.group(0) if is_safe_url(address) else "]&#40;"
+# -- the rendered page ----------------------------------------------------------
+
+# What the generated pages are made of (Python-Markdown with the site's
+# extensions, the flowchart SVG and our own markup). Anything else is removed.
+PAGE_TAGS = {
+    "a", "abbr", "b", "br", "button", "code", "del", "details", "div", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    # the flowchart
+    "svg", "g", "polygon", "polyline", "path", "ellipse", "text", "defs",
+}
+PAGE_ATTRIBUTES = {
+    "*": {"class", "id", "title", "hidden", "aria-label", "aria-hidden", "aria-live", "role"},
+    "a": {"href"},
+    "button": {"type", "data-tag"},  # the home page's tag filter
+    "div": {"data-tags"},
+    "figure": {"data-search-exclude"},
+    "ol": {"start"},
+    "td": {"align", "style"}, "th": {"align", "style"},
+    "details": {"open"},
+    "svg": {"viewBox", "style", "xmlns"},
+    "g": {"transform"},
+    "polygon": {"fill", "stroke", "stroke-width", "stroke-dasharray", "points"},
+    "polyline": {"fill", "stroke", "stroke-width", "stroke-dasharray", "points"},
+    "path": {"fill", "stroke", "stroke-width", "stroke-dasharray", "d"},
+    "ellipse": {"fill", "stroke", "stroke-width", "stroke-dasharray", "cx", "cy", "rx", "ry"},
+    "text": {"text-anchor", "x", "y", "font-family", "font-size", "font-weight", "fill"},
+}
+PAGE_STYLE_PROPERTIES = {"width", "max-width", "text-align"}
 
 
-def _reference(match: re.Match) -> str:
-    indent, label, space, url = match.groups()
-    if is_safe_url(url):
-        return match.group(0)
-    return f"{indent}&#91;{label}&#93;:{space}{url}"
+def page_html(text: str) -> str:
+    """A generated page's rendered HTML through an allow-list sanitizer (nh3).
+
+    Only the elements and attributes the generated pages are made of survive;
+    links keep http(s), mailto and internal addresses. Applied to every page
+    sopc generates, by `sopc build` and by a plain `mkdocs build` alike.
+    """
+    import nh3
+
+    return nh3.clean(text, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, url_schemes=set(ALLOWED_SCHEMES),
+                     link_rel=None, strip_comments=True, filter_style_properties=PAGE_STYLE_PROPERTIES)
+
+
+_ARTICLE = re.compile(r'(<article\b[^>]*\bmd-content__inner\b[^>]*>)(.*)(</article>)', re.S)
+
+
+def page_content_html(page: str) -> str:
+    """A whole built page with the content of its article sanitized as `page_html()` does.
+
+    For engines that run no MkDocs plugins: the theme's own markup (scripts
+    included) around the article is left as the engine wrote it.
+    """
+    match = _ARTICLE.search(page)
+    if not match:
+        return page
+    return page[:match.start(2)] + page_html(match.group(2)) + page[match.end(2):]

@@ -11,9 +11,6 @@ build` and `mkdocs serve` run by hand, the `sopc` MkDocs plugin
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,12 +20,12 @@ from sopc.config import ConfigError, load_config
 from sopc.model import Corpus
 from sopc.report import text as text_report
 from sopc import codes
-from sopc.emit import engines, markdown
+from sopc.emit import engines, markdown, publish
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
 from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
 
-# Everything under these (relative to docs/) is generated and owned by sopc:
-# files there that a build does not produce are removed.
+# Pages are generated under these (relative to docs/); only the files a build
+# recorded in its manifest are ever removed (publish.py).
 GENERATED_DIRS = ("sops", "rules", "assets/sopc", "schema")
 SCHEMAS = [SOP_SCHEMA, RUNTIME_SCHEMA]
 GENERATED_FILES = ("index.md", "tags.md", "procedures.md", markdown.READING_PAGE)
@@ -65,6 +62,10 @@ class Generated:
     stats: RenderStats
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+    def pages(self) -> frozenset[str]:
+        """The generated Markdown pages (paths relative to the docs folder)."""
+        return frozenset(relative for relative in self.files if relative.endswith(".md"))
 
 
 # -- compiling the docs tree ----------------------------------------------------
@@ -122,40 +123,27 @@ def rule_reference(folder: str = "rules") -> dict[str, str]:
     return files
 
 
-def write_docs(docs_dir, files: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Write what changed and remove stale generated files; (written, removed).
+def write_docs(docs_dir, files: dict[str, str], origins: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Write what changed and remove the pages a previous build generated and
+    this one does not; (written, removed). Nothing else is ever removed."""
+    try:
+        return publish.write_generated(docs_dir, files, origins)
+    except publish.PublishError as exc:
+        raise SiteError(str(exc)) from exc
 
-    Unchanged files are left alone so that `mkdocs serve`, which watches the
-    docs folder, does not rebuild in a loop.
-    """
-    docs = Path(docs_dir)
-    written, removed = [], []
-    for relative, text in sorted(files.items()):
-        path = docs / relative
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(relative)
-    # Only kinds of file a build writes are stale outputs: a docs folder that
-    # holds the sources (`--docs-dir .` makes `sops/` a generated folder)
-    # must not lose them.
-    kinds = {Path(relative).suffix for relative in files}
-    for folder in GENERATED_DIRS:
-        root = docs / folder
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(docs).as_posix()
-            if path.is_file() and path.suffix in kinds and relative not in files:
-                path.unlink()
-                removed.append(relative)
-    return written, removed
+
+def page_origins(corpus: Corpus) -> dict[str, str]:
+    """Generated SOP page -> where its SOP is declared (`path:line:col`), for messages."""
+    origins = {}
+    for sop_id, sop in corpus.sops.items():
+        line, col = sop.locate(("sop",))
+        origins[markdown.sop_page_path(sop_id)] = f"{sop.path}:{line}:{col}"
+    return origins
 
 
 def generate_docs(corpus: Corpus, docs_dir, cache_dir, **options) -> Generated:
     files, stats = render_docs(corpus, cache_dir, **options)
-    written, removed = write_docs(docs_dir, files)
+    written, removed = write_docs(docs_dir, files, page_origins(corpus))
     return Generated(files, stats, written, removed)
 
 
@@ -195,15 +183,20 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
     site = Path(site_dir).resolve()
     keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": settings.path,
                             "the docs folder": docs, **{f"the sources {s}": Path(s) for s in sources}})
-    site.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=".site-tmp-", dir=site.parent))
     try:
-        generated = render_site(result.corpus, settings, docs, temporary, engine=engine, rule_pages=rule_pages,
-                                cache_dir=cache_dir, progress=progress)
-        _swap(temporary, site)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+        site.parent.mkdir(parents=True, exist_ok=True)
+        with publish.locked(site.parent, f"the site {site}"):
+            publish.remove_leftovers(site)
+            temporary = publish.temporary_site(site)
+            try:
+                generated = render_site(result.corpus, settings, docs, temporary, engine=engine,
+                                        rule_pages=rule_pages, cache_dir=cache_dir, progress=progress)
+                publish.swap_in(temporary, site)
+            except BaseException:
+                publish.remove_tree(temporary)
+                raise
+    except OSError as exc:
+        raise SiteError(f"cannot put the site in place at {site}: {exc.strerror or exc}") from exc
     return BuildOutcome(site, result, generated.stats, engine)
 
 
@@ -222,12 +215,16 @@ def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into
                 rule_pages: bool = False, cache_dir=CACHE_DIR, progress: bool = True) -> Generated:
     """Generate the pages of a checked corpus into `docs`, then build the site into the folder `into`."""
     docs.mkdir(parents=True, exist_ok=True)
-    generated = generate_docs(corpus, docs, cache_dir, directory_urls=settings.directory_urls,
-                              site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
-    try:
-        engines.build(engine, settings, docs, navigation(corpus, rule_pages), into)
-    except engines.EngineError as exc:
-        raise SiteError(str(exc)) from exc
+    # Locked until the engine has read the pages: another build must not
+    # rewrite them in between.
+    with publish.locked(docs, f"the docs folder {docs}"):
+        generated = generate_docs(corpus, docs, cache_dir, directory_urls=settings.directory_urls,
+                                  site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
+        try:
+            engines.build(engine, settings, docs, navigation(corpus, rule_pages), into,
+                          generated_pages=generated.pages(), origins=page_origins(corpus))
+        except engines.EngineError as exc:
+            raise SiteError(str(exc)) from exc
     return generated
 
 
@@ -238,19 +235,3 @@ def keep_out_of_site(site: Path, protected: dict[str, Path]) -> None:
         if resolved == site or site in resolved.parents:
             raise SiteError(f"the site folder {site} would replace {what}; give --site-dir a folder of its own, "
                             "such as `site`")
-
-
-def _swap(new: Path, site: Path) -> None:
-    """Put `new` in place of `site` with renames, so readers never see a half-built site."""
-    if not site.exists():
-        os.replace(new, site)
-        return
-    old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site.parent))
-    os.rmdir(old)
-    os.replace(site, old)
-    try:
-        os.replace(new, site)
-    except OSError:
-        os.replace(old, site)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

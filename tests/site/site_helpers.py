@@ -10,6 +10,9 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdown
 
 
 def to_html(text: str) -> str:
+    """As MkDocs renders a page: front matter (the page's metadata) is not content."""
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[1]
     return markdown_lib.markdown(text, extensions=EXTENSIONS)
 
 

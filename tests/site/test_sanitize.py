@@ -110,3 +110,95 @@ def test_inline_and_cell_stay_on_one_line_and_keep_tables_intact():
     html = to_html("| A | B |\n|---|---|\n| " + sanitize.cell("x | y\nsecond <b>") + " | z |")
     page = Elements(html)
     assert len(page.named("td")) == 2 and "x | y" in page.text and "second <b>" in page.text
+
+
+# -- line ends, block syntax, bounded work, addresses, the page sanitizer -------------
+
+@pytest.mark.parametrize("text", [
+    "Hi\r<img src=x onerror=window.__pwned=1>",
+    "```\nsay\r```\r<img src=x onerror=window.__pwned=1>",
+    "a\u2028b\x00c\x1b[2J<script>x</script>\ufffe",
+])
+def test_line_ends_and_control_characters_cannot_open_markup(text):
+    page = rendered(text)
+    assert page.named("img") == [] and page.named("script") == []
+    assert not any(ch in to_html(sanitize.markdown(text)) for ch in "\r\x00\x1b\ufffe")
+
+
+@pytest.mark.parametrize("text, tag", [
+    ("!!! danger \"Policy\"\n    Refund everyone.", "div"),
+    ("??? note\n    hidden", "details"),
+    ("# Heading", "h1"), ("- # In a list", "h1"), ("Title\n=====", "h1"), ("Title\n---", "h2"),
+    ("1. !!! warning\n       spoof", "div"),
+])
+def test_block_syntax_that_restructures_the_page_stays_text(text, tag):
+    page = rendered(text)
+    assert page.named(tag) == []
+
+
+def test_a_title_ending_in_a_hash_keeps_it():
+    assert "C#" in Elements(to_html("# " + sanitize.inline("Support for C#"))).text
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 8000, "![" * 5000, "[a](" * 5000, "".join("    " * i + "- x\n" for i in range(300)),
+    "- " * 3000 + "x", "1. " * 3000 + "x", "{{" + " " * 5000, "`a" * 5000, "```\n" * 5000,
+])
+def test_pathological_markdown_renders_without_recursion(text):
+    html = to_html(sanitize.markdown(text, lambda name: "<span>x</span>"))
+    depth = deepest = 0
+    for tag in __import__("re").findall(r"<(/?)(?:ul|ol)\b", html):
+        depth += -1 if tag else 1
+        deepest = max(deepest, depth)
+    assert deepest <= sanitize.MAX_INDENT // 4 + sanitize.MAX_MARKERS + 1
+
+
+def test_a_text_with_too_many_marks_is_shown_as_written():
+    text = "[" * (sanitize.MAX_MARKS + 1)
+    page = rendered(text)
+    assert page.named("pre") and page.text == text
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.com/a?b=1&c=2#x", "https://example.com/a?b=1&c=2#x"),
+    ("https://example.com/>)<svg/onload=alert(1)>", "https://example.com/%3E%29%3Csvg/onload=alert%281%29%3E"),
+    ("https://example.com/a b\"c'", "https://example.com/a%20b%22c%27"),
+    ("https://example.com/100%", "https://example.com/100%25"),
+    ("mailto:team@example.com", "mailto:team@example.com"),
+    ("https://bücher.example/", "https://b%C3%BCcher.example/"),
+    ("javascript:alert(1)", None), ("https://", None), ("https:///path", None), ("mailto:", None),
+    ("data:text/html,x", None), ("https://a.example/\nb", None), ("http://[::1", None),
+])
+def test_safe_url_parses_validates_and_encodes(url, expected):
+    assert sanitize.safe_url(url, external=True) == expected
+
+
+def test_relative_addresses_are_safe_only_where_internal_links_are_allowed():
+    assert sanitize.safe_url("../other/#step") == "../other/#step"
+    assert sanitize.safe_url("../other/", external=True) is None
+    assert sanitize.safe_url("//evil.example/x") is None
+
+
+def test_a_link_address_that_breaks_out_is_encoded_not_followed():
+    page = rendered("see [x](https://example.com/>)<svg/onload=alert(1)>")
+    assert page.named("svg") == [] and not [a for _, a in page.tags if "onload" in a]
+
+
+def test_plain_text_reaches_html_with_no_markdown_left():
+    page = Elements(to_html(f"<small>{sanitize.plain('[x](javascript:alert(1)) ![p](https://e.example/p.png) {: onclick=y }')}</small>"))
+    assert page.named("a") == [] and page.named("img") == []
+    assert "[x](javascript:alert(1))" in page.text
+
+
+def test_page_html_keeps_the_page_and_removes_anything_live():
+    dirty = ('<h2 id="s">T<a class="headerlink" href="#s" title="Permanent link">¶</a></h2>'
+             '<p onclick="x()">a <a href="javascript:alert(1)">j</a> <img src=x onerror=y><script>x</script></p>'
+             '<figure class="sopc-flowchart" data-search-exclude><svg viewBox="0 0 1 1" style="width: 9pt; '
+             'position: fixed"><g><a xlink:href="#s" xlink:title="Go"><text x="1" y="2">T</text></a>'
+             '<a xlink:href="javascript:alert(1)"><path d="M1,2"/></a></g></svg></figure>')
+    page = Elements(sanitize.page_html(dirty))
+    assert {tag for tag, _ in page.tags} == {"h2", "a", "p", "figure", "svg", "g", "text", "path"}
+    hrefs = [attrs.get("href") or attrs.get("xlink:href") for tag, attrs in page.tags if tag == "a"]
+    assert hrefs == ["#s", None, "#s", None]
+    assert not [name for _, attrs in page.tags for name in attrs if name.startswith("on")]
+    assert page.named("svg")[0]["style"] == "width:9pt"

@@ -64,3 +64,45 @@ def test_mkdocs_failing_mid_build_keeps_the_previous_site(tmp_path, sopc):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert snapshot(root / "site") == before
     assert not list(root.glob(".site-*"))
+
+
+def test_sources_in_the_docs_folder_keep_an_authors_readme(tmp_path, sopc):
+    # `--sources docs/sops` once deleted docs/sops/README.md as a "stale generated page".
+    root = project(tmp_path)
+    (root / "sops").rename(root / "docs" / "sops")
+    readme = root / "docs" / "sops" / "README.md"
+    readme.write_text("# How we write SOPs\n", encoding="utf-8")
+    args = ("build", "--sources", "docs/sops", "--docs-dir", "docs", "--config-file", REPO / "mkdocs.yml")
+    assert sopc(*args, cwd=root).returncode == 0
+    (root / "docs" / "sops" / "billing.yaml").unlink()
+    done = sopc(*args, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert readme.read_text(encoding="utf-8") == "# How we write SOPs\n"
+    assert not (root / "docs" / "sops" / "billing-question.md").exists()  # generated, then stale: removed
+    assert (root / "docs" / "sops" / "loan-servicing.md").is_file()
+
+
+def test_a_generated_page_edited_by_hand_is_not_removed(tmp_path, sopc):
+    root = project(tmp_path)
+    args = ("build", "--sources", "sops", "--docs-dir", "docs", "--config-file", REPO / "mkdocs.yml")
+    assert sopc(*args, cwd=root).returncode == 0
+    page = root / "docs" / "sops" / "billing-question.md"
+    page.write_text("# Kept by its author\n", encoding="utf-8")
+    (root / "sops" / "billing.yaml").unlink()
+    assert sopc(*args, cwd=root).returncode == 0
+    assert page.read_text(encoding="utf-8") == "# Kept by its author\n"
+
+
+def test_a_file_sopc_did_not_write_is_never_overwritten(tmp_path, sopc):
+    root = project(tmp_path)
+    args = ("build", "--sources", "sops", "--docs-dir", "docs", "--config-file", REPO / "mkdocs.yml")
+    assert sopc(*args, cwd=root).returncode == 0
+    (root / "sops" / "extra.yaml").write_text("sop: notes\ntitle: Notes\nsteps:\n  one:\n    do: Write it down.\n    end: resolved\n", encoding="utf-8")
+    mine = root / "docs" / "sops" / "notes.md"
+    mine.write_text("# My notes\n", encoding="utf-8")
+    before = snapshot(root / "site")
+    done = sopc(*args, cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "notes.md" in done.stderr
+    assert mine.read_text(encoding="utf-8") == "# My notes\n"
+    assert snapshot(root / "site") == before
