@@ -106,3 +106,37 @@ def test_a_file_sopc_did_not_write_is_never_overwritten(tmp_path, sopc):
     assert "notes.md" in done.stderr
     assert mine.read_text(encoding="utf-8") == "# My notes\n"
     assert snapshot(root / "site") == before
+
+
+def test_the_engine_sanitizes_generated_pages_and_leaves_hand_written_ones(tmp_path):
+    # Defence in depth: whatever reached a generated page's Markdown, its
+    # rendered HTML goes through the allow-list sanitizer before it is written.
+    from sopc.emit import engines
+
+    docs = tmp_path / "docs"
+    (docs / "sops").mkdir(parents=True)
+    live = '<p><img src="x" onerror="window.__pwned=1"> <a href="javascript:alert(1)">go</a></p>\n'
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "sops" / "x.md").write_text("# X\n\n" + live, encoding="utf-8")
+    (docs / "guide.md").write_text("# Guide\n\n" + live, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: T\ndocs_dir: docs\n", encoding="utf-8")
+    engines.build("mkdocs", engines.read_settings(config), docs, [], tmp_path / "site",
+                  generated_pages=frozenset({"sops/x.md", "index.md"}))
+    generated = (tmp_path / "site" / "sops" / "x" / "index.html").read_text(encoding="utf-8")
+    hand_written = (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert "onerror" not in generated and "javascript:" not in generated and "<img" not in generated
+    assert "onerror" in hand_written  # an author's own page is trusted: not changed
+
+
+def test_the_plugin_sanitizes_the_pages_it_generated():
+    from types import SimpleNamespace
+
+    from sopc.emit.mkdocs_plugin import SopcPlugin
+
+    plugin = SopcPlugin()
+    plugin.sanitizer.pages = frozenset({"sops/x.md"})
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="sops/x.md"))
+    assert plugin.on_page_content('<p onclick="x()">a<script>x</script></p>', page=page) == "<p>a</p>"
+    other = SimpleNamespace(file=SimpleNamespace(src_uri="guide.md"))
+    assert "onclick" in plugin.on_page_content('<p onclick="x()">a</p>', page=other)
