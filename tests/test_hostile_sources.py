@@ -68,7 +68,7 @@ HOSTILE_KEY = '"x\\n::error file=README.md,line=1::forged\\e]0;retitled\\a\\r##[
 HOSTILE = f"""sop: hostile
 title: Hostile
 inputs:
-  name: {{type: text, label: "Name\\e[2J"}}
+  name: {{type: text, label: "Name"}}
 steps:
   greet:
     {HOSTILE_KEY}: 1
@@ -76,7 +76,16 @@ steps:
     end: resolved
 """
 
-CLEAN_HOSTILE = HOSTILE.replace(f"    {HOSTILE_KEY}: 1\n", "")
+# What the schema lets through: a carriage return and a line starting with `::` in multi-line text.
+CLEAN_HOSTILE = """sop: hostile
+title: Hostile
+inputs:
+  name: {type: text, label: Name}
+steps:
+  greet:
+    do: "Say hi to {{ name }}\\r\\n::error::from a step\\n  ##[warning]old-style"
+    end: resolved
+"""
 
 
 def forged_lines(output: str) -> list[str]:
@@ -107,8 +116,11 @@ def test_check_output_cannot_drive_the_terminal_or_forge_annotations(tmp_path, f
 
 def test_run_and_test_output_cannot_drive_the_terminal(tmp_path):
     (tmp_path / "sops").mkdir()
-    scenario = ('scenarios:\n  - name: "walks\\e[31m\\n::error::forged"\n'
-                '    inputs: {name: "Ada\\e]0;x\\a"}\n    expect: {outcome: referred}\n')
+    # One-line fields cannot hold control characters (the schema refuses them); what a
+    # scenario compares and multi-line text can, and reach the terminal through run and test.
+    scenario = ('scenarios:\n  - name: walks\n'
+                '    inputs: {name: "Ada\\e]0;x\\a"}\n'
+                '    expect: {outcome: referred, scripts_contain: ["\\e[31mmissing\\n::error::forged"]}\n')
     (tmp_path / "sops" / "hostile.yaml").write_text(CLEAN_HOSTILE + scenario, encoding="utf-8")
     assert run_sopc("check", "--no-cache", "sops", cwd=tmp_path).returncode == 0
     ran = run_sopc("run", "hostile", "--sources", "sops", "--fact", "name=Ada\x1b[2J", "--answers", "", cwd=tmp_path)

@@ -163,10 +163,12 @@ def go_on(session: Session, answers: list[str] | None, saver: Saver, shown: int)
     end too. Without one, waits pass at once and running out is an error.
     """
     try:
-        while session.status != ENDED:
+        while True:  # the steps of a walk that ends at once are shown too
             for visit in session.log[shown:]:
                 shown += 1
                 click.echo(visible_lines(render_visit(session.bundle, visit, shown)))
+            if session.status == ENDED:
+                break
             if session.status == WAITING:
                 if saver:
                     raise Stop(f"    Wait: {visible(describe_wait(session.waiting))}.")
