@@ -23,11 +23,15 @@ from pathlib import Path
 import click
 
 from sopc.atomic_file import write_whole
+from sopc.emit.sanitize import clean_text, is_safe_url, safe_url
 from sopc.model import Corpus, Sop, Step
 from sopc.model.steps import END_WORDS, KINDS, kind_of  # noqa: F401  (END_WORDS: part of this module's API)
 
 WRAP = 24
 MAX_LABEL = 90
+# Graphviz refuses a quoted string longer than 16,384 bytes; tooltips and
+# addresses stay far below (characters may take up to four bytes).
+MAX_STRING = 1000
 PROGRESS_ABOVE = 20
 CACHE_VERSION = "2"  # bump when the DOT-to-SVG post-processing changes
 
@@ -44,22 +48,37 @@ FILLS = {**{kind.name: kind.fill for kind in KINDS.values()}, "target": "#ffffff
 
 
 class FlowchartError(Exception):
-    """Graphviz is missing or failed; the message says what to do."""
+    """Graphviz is missing or failed; the message says what to do.
+
+    `graph` names the flowchart (the SOP id) and `step` the step whose line of
+    DOT Graphviz refused, when known, so the build can say where it came from.
+    """
+
+    def __init__(self, message: str, graph: str | None = None, step: str | None = None):
+        super().__init__(message)
+        self.graph = graph
+        self.step = step
 
 
 # -- DOT ----------------------------------------------------------------------
 
-def dot_string(text: str) -> str:
-    """A DOT double-quoted string showing `text` literally."""
-    text = str(text).replace("&", "&amp;")  # Graphviz decodes HTML entities in labels
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
+def dot_string(text: str, limit: int = MAX_STRING) -> str:
+    """A DOT double-quoted string showing `text` literally (shortened to `limit` characters).
+
+    Control characters and noncharacters are dropped first: Graphviz copies
+    them into the SVG, where XML forbids them.
+    """
+    text = _shortened(clean_text(text), limit).replace("&", "&amp;")  # Graphviz decodes HTML entities in labels
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def label(text: str, width: int = WRAP) -> str:
     """A DOT label: shortened, wrapped onto centred lines, escaped."""
-    flat = " ".join(str(text).split())
-    if len(flat) > MAX_LABEL:
-        flat = flat[:MAX_LABEL - 1].rstrip() + "…"
+    flat = _shortened(" ".join(clean_text(text).split()), MAX_LABEL)
     lines = textwrap.wrap(flat, width, break_long_words=True) or [""]
     return "\\n".join(dot_string(line)[1:-1] for line in lines).join('""')
 
@@ -72,7 +91,10 @@ def page_url(target: str, corpus: Corpus, directory_urls: bool = True) -> str | 
     if procedure is None:
         return None
     if procedure.url:
-        return procedure.url
+        # Parsed and percent-encoded: no quote or bracket reaches the SVG. An
+        # address Graphviz could not hold is left out (the page still links it).
+        url = safe_url(procedure.url, external=True)
+        return url if url and len(url) <= MAX_STRING else None
     # The procedures page is at the site's root, one level above the SOP pages.
     return f"../../procedures/#{target}" if directory_urls else f"../procedures.html#{target}"
 
@@ -197,7 +219,7 @@ def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -
 def _render_parallel(todo: dict[str, str], executable: str, show_progress: bool):
     workers = max(1, min(8, os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(render_svg, dot, executable) for name, dot in todo.items()}
+        futures = {name: pool.submit(render_svg, dot, executable, name) for name, dot in todo.items()}
         if show_progress:
             with click.progressbar(futures.items(), label="Drawing flowcharts", file=sys.stderr) as bar:
                 for name, future in bar:
@@ -207,16 +229,40 @@ def _render_parallel(todo: dict[str, str], executable: str, show_progress: bool)
                 yield name, future.result()
 
 
-def render_svg(dot: str, executable: str | None = None) -> str:
-    """Run `dot -Tsvg` and return the cleaned SVG."""
+def render_svg(dot: str, executable: str | None = None, name: str | None = None) -> str:
+    """Run `dot -Tsvg` and return the cleaned SVG; `name` names the graph in errors."""
     executable = executable or dot_executable()
     try:
         done = subprocess.run([executable, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise FlowchartError(f"Graphviz `dot` could not draw a flowchart: {exc}") from exc
+        raise FlowchartError(f"Graphviz `dot` could not draw the flowchart: {exc}", name) from exc
     if done.returncode != 0:
-        raise FlowchartError("Graphviz `dot` failed: " + done.stderr.decode("utf-8", "replace").strip())
-    return clean_svg(done.stdout.decode("utf-8"))
+        error = " ".join(done.stderr.decode("utf-8", "replace").split())[:500]
+        raise FlowchartError(f"Graphviz `dot` failed: {error}", name, step_at_error(dot, error))
+    try:
+        return clean_svg(done.stdout.decode("utf-8", "replace"))
+    except FlowchartError as exc:
+        raise FlowchartError(str(exc), name) from exc
+
+
+def step_at_error(dot: str, error: str) -> str | None:
+    """The step whose DOT line Graphviz names in `error` (node, edge or hand-off target)."""
+    found = re.search(r"\bline (\d+)", error)
+    lines = dot.split("\n")
+    if not found or not 0 < int(found.group(1)) <= len(lines):
+        return None
+    first = re.match(r'\s*"((?:[^"\\]|\\.)*)"', lines[int(found.group(1)) - 1])
+    if not first:
+        return None
+    node = first.group(1).replace('\\"', '"').replace("\\\\", "\\")
+    if node.startswith("_to_"):  # a hand-off target: the first step handing off to it drew it
+        target = node[len("_to_"):]
+        for line in lines:
+            edge = re.match(r'\s*"((?:[^"\\]|\\.)*)" -> "_to_' + re.escape(target) + '"', line)
+            if edge:
+                return edge.group(1)
+        return None
+    return None if node == "_start" else node
 
 
 # -- SVG post-processing ----------------------------------------------------------
@@ -234,9 +280,10 @@ def clean_svg(svg: str) -> str:
     Also checks what it inlines: only drawing elements, no event handlers and
     only safe links, whatever went into the graph.
     """
-    from sopc.emit.sanitize import is_safe_url
-
-    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
+    try:
+        root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", svg))
+    except ET.ParseError as exc:
+        raise FlowchartError(f"Graphviz wrote a flowchart that is not valid SVG ({exc})") from exc
     width = root.get("width", "")
     # Graphviz titles name nodes by id; the links carry readable tooltips.
     for parent in list(root.iter()):

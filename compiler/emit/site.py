@@ -98,7 +98,7 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
     try:
         svgs, stats = render_all(graphs, Path(cache_dir), progress=progress)
     except FlowchartError as exc:
-        raise SiteError(str(exc)) from exc
+        raise SiteError(flowchart_failure(exc, corpus)) from exc
     referrers = corpus.referrers()
     files = {markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id), referrers)
              for sop_id, sop in corpus.sops.items()}
@@ -113,6 +113,17 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
     for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
         files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
     return files, stats
+
+
+def flowchart_failure(exc: FlowchartError, corpus: Corpus) -> str:
+    """A flowchart failure located at the SOP (and step) it came from."""
+    sop = corpus.sops.get(exc.graph or "")
+    if sop is None:
+        return str(exc)
+    step = sop.steps.get(exc.step or "")
+    line, col = sop.locate(step.where, key=True) if step else sop.locate(("sop",))
+    what = f"the flowchart of SOP `{sop.id}`" + (f", step `{step.id}`" if step else "")
+    return f"{sop.path}:{line}:{col}: {what}: {exc}"
 
 
 def rule_reference(folder: str = "rules") -> dict[str, str]:
