@@ -36,7 +36,7 @@ from sopc.problems import ERROR, did_you_mean
 
 SEVERITIES = ("error", "warning", "off")
 CONFIG_NAMES = ("sopc.toml", "pyproject.toml")
-SETTINGS = ("strict", "preset", "rules")
+SETTINGS = ("strict", "preset", "rules", "policies")
 
 
 class ConfigError(Exception):
@@ -54,6 +54,7 @@ class Config:
     options: dict[str, dict] = field(default_factory=dict)  # rule code -> options, as set
     strict: bool = False
     preset: str = codes.DEFAULT_PRESET
+    policies: list = field(default_factory=list)  # sopc.check.policies.Policy, for every SOP
     source: str | None = None  # the file the settings came from
 
     def severity(self, rule) -> str:
@@ -87,8 +88,8 @@ class Config:
 
     def fingerprint(self) -> str:
         """Everything that changes what a check reports, as text (for the check cache)."""
-        return json.dumps({"preset": self.preset, "severities": self.severities, "options": self.options},
-                          sort_keys=True, default=str)
+        return json.dumps({"preset": self.preset, "severities": self.severities, "options": self.options,
+                           "policies": [repr(p) for p in self.policies]}, sort_keys=True, default=str)
 
 
 def _code(rule) -> codes.Code:
@@ -193,7 +194,7 @@ def locate(text: str, keys) -> tuple[int | None, int | None]:
         match = re.compile(rf"(?<![\w-])[\"']?{re.escape(str(key))}[\"']?\s*(?:=|\.|\])").search(text, position)
         if match is None:
             break
-        position = found = match.start()
+        found, position = match.start(), match.end()
     if found is None:
         return None, None
     line = text.count("\n", 0, found) + 1
@@ -221,7 +222,31 @@ def parse(table: dict, source: str = "settings", text: str | None = None, prefix
         config.preset = _preset(table["preset"], reader)
     if "rules" in table:
         _read_rules(config, table["rules"], reader)
+    if "policies" in table:
+        config.policies = _read_policies(table["policies"], reader)
     return config
+
+
+def _read_policies(declared, reader: _Reader) -> list:
+    """The `[[policies]]` tables, each checked against the language's definition of a policy."""
+    # Imported here: the check stage imports these settings, and the validator is only needed for policies.
+    from sopc.check.policies import Policy
+    from sopc.validate import policy_errors
+
+    if not isinstance(declared, list):
+        raise reader.error("`policies` must be an array of tables, written [[policies]]", "policies")
+    policies, ids = [], set()
+    for i, data in enumerate(declared):
+        keys = ("policies",) * (i + 1)
+        problem = policy_errors(data)
+        if problem is not None:
+            where, message = problem
+            raise reader.error(f"[[policies]] number {i + 1}: {message}", *keys, *where[:1])
+        if data["id"] in ids:
+            raise reader.error(f"[[policies]] `{data['id']}` is declared twice", *keys, "id")
+        ids.add(data["id"])
+        policies.append(Policy.read(data))
+    return policies
 
 
 def _preset(value, reader: _Reader) -> str:

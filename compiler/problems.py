@@ -23,6 +23,8 @@ class Problem:
     severity: str = ERROR
     sop: str | None = field(default=None, compare=False)
     step: str | None = field(default=None, compare=False)
+    # A path that shows the problem: (path, line, col, label) of each step, in order.
+    trace: tuple = field(default=(), compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -1,5 +1,6 @@
-"""The corpus quotes its sources: every script, record field value and callout
-in sops/ occurs verbatim in one of the wiki exports it encodes.
+"""The corpus quotes its sources: every script, record field value, callout
+and path policy message in sops/ occurs verbatim in one of the wiki exports
+it encodes.
 
 The exports are copied to tests/data/seeds/ so the check runs on a clean clone.
 "Verbatim" allows only what cannot change the meaning: whitespace and line
@@ -70,6 +71,8 @@ def is_quoted(template, seeds):
 def quoted_texts(corpus):
     """(sop id, step id, where, text) for every text that must be a quotation."""
     for sop in corpus.sops.values():
+        for i, policy in enumerate(sop.policies):
+            yield sop.id, None, f"policies[{i}].message", policy["message"]
         for step in sop.steps.values():
             for i, script in enumerate(step.scripts):
                 yield sop.id, step.id, f"scripts[{i}].{script.mode}", script.text

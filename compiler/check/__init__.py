@@ -125,6 +125,7 @@ def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result
     config = config or Config()
     with cyclic_gc_paused():
         corpus, problems, files = load_corpus(paths, stage_cache)
+        corpus.policies = list(config.policies)
         result = Result(corpus, problems, files)
         enabled = enabled_rules(config)
         unused_severity = config.severity(suppression.UNUSED)
@@ -164,4 +165,14 @@ def run_rules(item: Sop | Procedure, corpus: Corpus, enabled, unused_severity: s
     for code, severity, finding in found:
         line, col = item.doc.locate(finding.where, key=finding.key)
         result.problems.append(Problem(item.path, line, col, code.code, code.slug, finding.message,
-                                       severity, sop=item.id if is_sop else None, step=finding.step))
+                                       finding.severity or severity, sop=item.id if is_sop else None,
+                                       step=finding.step, trace=_trace(corpus, finding.trace)))
+
+
+def _trace(corpus: Corpus, trace) -> tuple:
+    """A finding's path, each step located in its own SOP's file."""
+    located = []
+    for sop_id, where, label, key in trace:
+        sop = corpus.sops[sop_id]
+        located.append((sop.path, *sop.locate(where, key=key), label))
+    return tuple(located)

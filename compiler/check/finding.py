@@ -17,3 +17,5 @@ class Finding:
     message: str
     step: str | None = None  # the step it is about; None for the SOP as a whole
     key: bool = False  # point at the key instead of its value
+    severity: str | None = None  # instead of the rule's (a policy may set its own)
+    trace: tuple = ()  # (sop id, where, label) of each step of a path that shows the problem

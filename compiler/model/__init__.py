@@ -53,6 +53,8 @@ class Sop:
     inputs: dict[str, Input] = field(default_factory=dict)
     scenarios: list[dict] = field(default_factory=list)
     suppress: list[Suppression] = field(default_factory=list)  # for findings about the whole SOP
+    policies: list[dict] = field(default_factory=list)  # path policies, as written (sopc.check.policies reads them)
+    returns: Returns | None = None  # what it promises the SOPs that hand off to it
 
     @property
     def path(self) -> str:
@@ -91,6 +93,15 @@ class Sop:
             yield from step_texts(step)
 
 
+@dataclass(frozen=True)
+class Returns:
+    """A hand-off contract: the outcomes an SOP may end with and the facts it sets."""
+
+    outcomes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    where: Path = ("returns",)
+
+
 @dataclass
 class Procedure:
     """A procedure that lives outside the corpus, declared so hand-offs can name it."""
@@ -115,6 +126,8 @@ class Corpus:
     # reported as broken, since the real problem is already reported.
     unusable_ids: set[str] = field(default_factory=set)
     duplicates: list[Sop | Procedure] = field(default_factory=list)
+    # Path policies declared in the settings, for every SOP (sopc.check.policies.Policy).
+    policies: list = field(default_factory=list)
 
     def knows(self, target: str) -> bool:
         return target in self.sops or target in self.procedures or target in self.unusable_ids
@@ -145,6 +158,8 @@ def build_sop(doc: Document) -> Sop:
         inputs={key: _input(key, value) for key, value in (data.get("inputs") or {}).items()},
         scenarios=list(data.get("scenarios", [])),
         suppress=[suppression(item, ("suppress", i)) for i, item in enumerate(data.get("suppress", []))],
+        policies=list(data.get("policies", [])),
+        returns=_returns(data["returns"]) if "returns" in data else None,
     )
     ids = list(data["steps"])
     for index, step_id in enumerate(ids):
@@ -152,6 +167,10 @@ def build_sop(doc: Document) -> Sop:
         sop.steps[step_id] = build_step(step_id, index, data["steps"][step_id], following)
     sop.start = data.get("start") or ids[0]
     return sop
+
+
+def _returns(data: dict) -> Returns:
+    return Returns(tuple(data.get("outcomes", [])), tuple(data.get("facts", [])))
 
 
 def _input(key: str, value) -> Input:

@@ -128,6 +128,7 @@ class Step:
     then: str | None = None
     repeat: Repeat | None = None
     suppress: list[Suppression] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # for path policies to select steps by
     written: frozenset = frozenset()  # the keys the author wrote
     where: Path = ()
 
@@ -324,6 +325,7 @@ PROPERTIES: dict[str, Property] = {prop.key: prop for prop in [
              if step.handoff and step.then else []),
     Property("repeat", _repeat, goes_on=True, edges=_repeat_edges, bundle="repeat", serialize=_repeat_json),
     Property("suppress", _items(lambda item, where: suppression(item, where))),
+    Property("tags", lambda value, where: list(value)),
 ]}
 
 GOES_ON = tuple(key for key, prop in PROPERTIES.items() if prop.goes_on)

@@ -74,17 +74,32 @@ def _descriptor(code) -> dict:
 
 
 def _result(problem, rule_index: int, root: Path) -> dict:
-    return {
+    result = {
         "ruleId": problem.code,
         "ruleIndex": rule_index,
         "level": LEVELS.get(problem.severity, "warning"),
         "message": {"text": message_text(problem.message)},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": _artifact(problem.path, root),
-            "region": {"startLine": problem.line, "startColumn": problem.col},
-        }}],
+        "locations": [_location(problem.path, problem.line, problem.col, root)],
         "partialFingerprints": {"sopcFinding/v1": _fingerprint(problem)},
     }
+    if problem.trace:
+        result["codeFlows"] = [_code_flow(problem.trace, root)]
+    return result
+
+
+def _location(path: str, line: int, col: int, root: Path) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(path, root),
+                                 "region": {"startLine": line, "startColumn": col}}}
+
+
+def _code_flow(trace, root: Path) -> dict:
+    """The path that shows the problem, step by step, as code-scanning viewers replay it."""
+    steps = []
+    for path, line, col, label in trace:
+        location = _location(path, line, col, root)
+        location["message"] = {"text": message_text(label)}
+        steps.append({"location": location})
+    return {"threadFlows": [{"locations": steps}]}
 
 
 def message_text(message: str) -> str:

@@ -51,6 +51,33 @@ def _passes(kind: str):
     return quick_verdict(_schema_for(kind))
 
 
+@lru_cache(maxsize=None)
+def _policy_validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator({"$defs": schema()["$defs"], "$ref": "#/$defs/policy"})
+
+
+def policy_errors(data) -> tuple[list, str] | None:
+    """(path, message) of the first way a policy declared outside an SOP (in the settings) breaks
+    the language's definition of a policy, or None if it keeps it."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_policy_validator().iter_errors(data))
+    if error is None:
+        return None
+    error = _most_relevant(error)
+    path = [str(p) for p in error.absolute_path]
+    where = "`" + ".".join(path) + "`" if path else "the policy"
+    if error.validator == "additionalProperties":
+        return path, f"{where} has an unknown key: {error.message}"
+    if error.validator == "required":
+        return path, f"{where} needs {error.message.split(' is a required')[0]}"
+    if error.validator in ("not", "if", "then", "allOf"):
+        return path, f"{where}: `require-before` takes `first`, `forbid-after` takes `after`, `must-reach` takes `reach`, and only that one"
+    return path, f"{where}: {error.message}"
+
+
 def document_kind(doc: Document) -> str | None:
     if "sop" in doc.data:
         return KIND_SOP

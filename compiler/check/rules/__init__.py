@@ -29,11 +29,14 @@ from sopc.check.rules import (
     dead_end,
     decision_options,
     duplicate_id,
+    forbid_after,
     handoff_cycle,
     incomplete_decision,
     invalid_scenario,
     measure_on_non_date,
+    must_reach,
     no_way_out,
+    require_before,
     stale_review,
     single_brace_placeholder,
     todo_text,
@@ -62,6 +65,9 @@ MODULES = [
     unreachable_option,
     single_brace_placeholder,
     measure_on_non_date,
+    require_before,
+    forbid_after,
+    must_reach,
 ]
 
 
