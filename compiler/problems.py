@@ -31,10 +31,16 @@ class Problem:
         return self.severity == ERROR
 
 
+def closest(word: str, candidates) -> str | None:
+    """The candidate close enough to `word` to be what was meant, or None."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates) -> str:
     """A ' (did you mean `x`?)' suffix when a candidate is close, else ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    close = closest(word, candidates)
+    return f" (did you mean `{close}`?)" if close else ""
 
 
 def name_list(names, limit: int = 10) -> str:

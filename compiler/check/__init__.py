@@ -13,7 +13,7 @@ from pathlib import Path
 from sopc.check import suppression
 from sopc.check.rules import RULES, Rule
 from sopc.config import Config
-from sopc.load import LoadError, load_bytes, load_file
+from sopc.load import LoadError, declared_ids, load_bytes, load_file
 from sopc.model import Corpus, Procedure, Sop, build_procedures, build_sop
 from sopc.problems import Problem
 from sopc.check.result import Result  # noqa: F401  (part of this module's API)
@@ -37,33 +37,55 @@ def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
 
 
 def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
-    """Load, validate and model one file into the corpus; its load and schema problems."""
+    """Load, validate and model one file into the corpus; its load and schema problems.
+
+    A file with problems still says which ids it declares (read from its
+    lines when it cannot be loaded at all), so that a hand-off to one of them
+    is not reported as broken too: one mistake, one finding. Of a procedures
+    file, the procedures without problems are used all the same.
+    """
     display = display_path(path)
     try:
         raw = read_source(path)
     except OSError:
         raw = None  # load_file explains it
     known = stage_cache.lookup(display, raw) if stage_cache is not None and raw is not None else None
-    if known is not None and known.problems:
-        if known.declared:
-            corpus.unusable_ids.add(known.declared)
+    if known is not None and known.problems and not known.partial:
+        corpus.unusable_ids.update(known.declared)
         return known.problems
     try:
         doc = load_file(path, display) if raw is None else load_bytes(raw, display)
     except LoadError as exc:
-        _remember(stage_cache, display, raw, exc.problems, None)
+        declared = declared_ids(raw) if raw is not None else []
+        corpus.unusable_ids.update(declared)
+        _remember(stage_cache, display, raw, exc.problems, declared)
         return exc.problems
     # Imported here: a cached check that finds nothing changed never needs the validator.
-    from sopc.validate import KIND_SOP, document_kind, validate
+    from sopc.validate import KIND_SOP, document_kind, usable_procedures, validate
 
-    found = [] if known is not None else _merge(doc.problems, lambda: validate(doc))
-    declared = doc.data.get("sop") if isinstance(doc.data.get("sop"), str) else None
-    _remember(stage_cache, display, raw, found, declared)
-    if found:
-        if declared:
-            corpus.unusable_ids.add(declared)
+    found = known.problems if known is not None else _merge(doc.problems, lambda: validate(doc))
+    kind = document_kind(doc)
+    if not found:
+        _remember(stage_cache, display, raw, found, [])
+        _model(corpus, doc, kind == KIND_SOP)
+        return []
+    if kind == KIND_SOP or kind is None or any(p.code == "SOP005" for p in found):
+        declared = [doc.data["sop"]] if isinstance(doc.data.get("sop"), str) else []
+        corpus.unusable_ids.update(declared)
+        _remember(stage_cache, display, raw, found, declared)
         return found
-    if document_kind(doc) == KIND_SOP:
+    usable = usable_procedures(doc)
+    declared = [key for key in doc.data["procedures"] if key not in usable and isinstance(key, str)]
+    corpus.unusable_ids.update(declared)
+    _remember(stage_cache, display, raw, found, declared, partial=bool(usable))
+    if usable:
+        doc.data = {"procedures": {key: doc.data["procedures"][key] for key in usable}}
+        _model(corpus, doc, False)
+    return found
+
+
+def _model(corpus: Corpus, doc, is_sop: bool) -> None:
+    if is_sop:
         _add(corpus, build_sop(doc))
     else:
         for procedure in build_procedures(doc):
@@ -71,12 +93,11 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
     # The model now holds what the data said. Dropping the data's mappings and
     # lists keeps a large corpus in far less memory.
     doc.data = None
-    return []
 
 
-def _remember(stage_cache, display, raw, problems, declared) -> None:
+def _remember(stage_cache, display, raw, problems, declared, partial=False) -> None:
     if stage_cache is not None and raw is not None:
-        stage_cache.store(display, raw, problems, declared)
+        stage_cache.store(display, raw, problems, declared, partial)
 
 
 @contextmanager

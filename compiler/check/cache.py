@@ -35,7 +35,7 @@ from sopc.load.sources import discover, display_path, read_source
 from sopc.schemas import SOP_SCHEMA
 
 CACHE_DIR = Path(".sopc-cache") / "check"
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent
 SCHEMA = SOP_SCHEMA
 
@@ -45,7 +45,12 @@ class Known:
     """What the load and schema stages found in one file."""
 
     problems: list[Problem]
-    declared: str | None  # the `sop:` id of a file with problems, so hand-offs to it are not reported
+    # The ids a file with problems declares (its `sop:`, or procedures that
+    # cannot be used), so that references to them are not reported as well.
+    declared: list[str]
+    # Whether part of the file is usable all the same (the valid procedures
+    # of a procedures file): then it is loaded and modelled again.
+    partial: bool = False
 
 
 class StageCache:
@@ -67,12 +72,16 @@ class StageCache:
         if not isinstance(entry, dict):
             return None
         try:
-            return Known([_problem(p) for p in entry["problems"]], entry.get("declared"))
+            declared = entry.get("declared") or []
+            if not isinstance(declared, list) or not all(isinstance(d, str) for d in declared):
+                return None
+            return Known([_problem(p) for p in entry["problems"]], declared, entry.get("partial") is True)
         except (KeyError, TypeError, ValueError):
             return None
 
-    def store(self, display: str, raw: bytes, problems: list[Problem], declared: str | None) -> None:
-        self.current[self.key(display, raw)] = {"problems": [asdict(p) for p in problems], "declared": declared}
+    def store(self, display: str, raw: bytes, problems: list[Problem], declared: list[str], partial: bool = False) -> None:
+        self.current[self.key(display, raw)] = {"problems": [asdict(p) for p in problems], "declared": declared,
+                                                "partial": partial}
 
 
 def environment_fingerprint() -> str:

@@ -14,6 +14,7 @@ are reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,32 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
     except OSError as exc:
         raise LoadError([_problem(display, 1, 1, "SOP004", "unreadable-file", f"cannot read file: {exc.strerror or exc}")])
     return load_bytes(raw, display)
+
+
+# What a file that cannot be loaded still says about itself, read from its
+# lines: `sop: id` at the top level, or the keys of a top-level `procedures:`.
+_SOP_LINE = re.compile(r"^sop:[ \t]*(['\"]?)([a-z][a-z0-9-]*)\1[ \t]*(?:#.*)?$")
+_TOP_LEVEL = re.compile(r"^[^\s#]")
+_PROCEDURE_LINE = re.compile(r"^([ \t]+)(['\"]?)([a-z][a-z0-9-]*)\2[ \t]*:")
+
+
+def declared_ids(raw: bytes) -> list[str]:
+    """The ids a file declares, from its lines alone: for a file that cannot be
+    loaded, so that hand-offs to it are not reported as broken as well."""
+    lines = LINE_BREAKS.split(raw[:MAX_BYTES].decode("utf-8", "replace"))
+    found, indent, inside = [], None, False
+    for line in lines:
+        match = _SOP_LINE.match(line)
+        if match:
+            return [match.group(2)]
+        if _TOP_LEVEL.match(line):
+            inside, indent = line.split("#")[0].rstrip() == "procedures:", None
+            continue
+        match = _PROCEDURE_LINE.match(line) if inside else None
+        if match and (indent is None or match.group(1) == indent):
+            indent = match.group(1)
+            found.append(match.group(3))
+    return found
 
 
 def load_bytes(raw: bytes, display: str) -> Document:

@@ -103,6 +103,17 @@ def validate(doc: Document) -> list[Problem]:
     return sorted({_problem(doc, error) for error in errors})
 
 
+def usable_procedures(doc: Document) -> list[str]:
+    """The ids of a procedures file whose entries are valid on their own: a
+    mistake in one procedure leaves the others usable."""
+    procedures = doc.data.get("procedures")
+    if not isinstance(procedures, dict):
+        return []
+    passes, validator = _passes(KIND_PROCEDURES), _validator(KIND_PROCEDURES)
+    return [key for key, value in procedures.items()
+            if passes({"procedures": {key: value}}) or validator.is_valid({"procedures": {key: value}})]
+
+
 COMPARISON_OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
 
 
