@@ -162,6 +162,21 @@ class Bench:
             lambda: self.run(self.sopc("check", "--no-cache", str(folder))))
         self.add(label, size, other, ours, ratio, "≥ 10x (sopc faster)", ratio >= 10)
 
+    def diff(self, size: int) -> None:
+        """Both sides loaded and compared, against one side checked: about twice the load, no rules."""
+        label = "`sopc diff` of two folders, one SOP edited, vs `sopc check` cold"
+        if "diff" not in self.commands:
+            self.add(label, size, note="n/a (command missing)")
+            return
+        folder, _files = self.corpus(size)
+        edited = self.work / f"edited-{size}"
+        shutil.copytree(folder, edited)
+        edit_one_sop(edited)
+        value, ref, ratio = self.paired(
+            lambda: self.run(self.sopc("diff", str(folder), str(edited), "--format", "json")),
+            lambda: self.run(self.sopc("check", "--no-cache", str(folder))))
+        self.add(label, size, value, ref, ratio, "≤ 2x", ratio <= 2)
+
     def memory(self, size: int) -> None:
         folder, files = self.corpus(size)
         ours = self.run(self.sopc("check", "--no-cache", str(folder))).maxrss_kb
@@ -454,7 +469,7 @@ def table(rows: list[Row]) -> str:
 
 
 # Groups of rows `--only` can pick; the runtime rows need the export's bundle.
-GROUPS = ("check", "jsonschema", "export", "runtime", "site", "memory")
+GROUPS = ("check", "jsonschema", "export", "runtime", "site", "diff", "memory")
 
 
 def main(argv=None) -> int:
@@ -491,6 +506,8 @@ def main(argv=None) -> int:
                         bench.runtime(size, bundle)
                 if "site" in only:
                     bench.site(size)
+                if "diff" in only:
+                    bench.diff(size)
             bench.scaling("`sopc check` cold", bench.cold)
             bench.scaling("`sopc export`", bench.export_cold)
             if "memory" in only:

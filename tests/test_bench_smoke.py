@@ -33,6 +33,8 @@ def test_run_quick_prints_a_table():
     assert measured and all(" s |" in row for row in measured)
     exported = [row for row in rows if row.startswith("| `sopc export` vs parse floor")]
     assert exported and all(" s |" in row for row in exported)
+    compared = [row for row in rows if row.startswith("| `sopc diff` of two folders")]
+    assert compared and all(" s |" in row for row in compared)
     walked = [row for row in rows if row.startswith("| runtime steps per second")]
     assert walked and all("steps/s" in row for row in walked)
     unchanged = next(row for row in rows if row.startswith("| `sopc build` again, nothing changed"))

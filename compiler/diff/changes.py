@@ -232,6 +232,8 @@ def moved_steps(before: list[str], after: list[str]) -> list[str]:
 
 
 def compare_steps(sop_id: str, old: Step, new: Step) -> list[Change]:
+    if old == new:  # every field alike, the position included: most steps of a large corpus
+        return []
     sid = new.id
     changes: list[Change] = []
     if old.kind != new.kind:
@@ -276,6 +278,8 @@ def list_changes(sop_id, step_id, old: list, new: list, noun: str, subject: str)
     def name(item, index):
         return f"{subject} {index + 1}" + (f" ({item[0]})" if isinstance(item, tuple) else "")
 
+    if old == new:
+        return []
     changes = []
     matcher = difflib.SequenceMatcher(None, [str(x) for x in old], [str(x) for x in new], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
