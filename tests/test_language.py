@@ -129,3 +129,20 @@ def test_misspelt_step_reference_suggests_the_right_id(tmp_path):
     [problem] = [p for p in result.problems if p.code == "SOP100"]
     assert (problem.line, problem.step) == (5, "verify")
     assert "`transfer`" in problem.message
+
+
+@pytest.mark.parametrize("text, fix", [
+    ("sop: t\ntitle: T\nsteps:\n  a:\n\tend: resolved\n", "use spaces"),
+    ("sop: t\ntitle: T\nsteps:\n  a:\n    scripts:\n      - say: Note: call back\n    end: resolved\n",
+     'say: "Note: call back"'),
+    ("sop: t\ntitle: T\nsteps:\n  a:\n    ask: Owner?\n    options:\n      - {label: Yes, goto: b}\n"
+     "      - {label: No, goto: b}\n  b:\n    end: resolved\n", '"Yes"'),
+    ("sop: t\ntitle: T\ninputs:\n  k: {type: choice, valeus: [a, b]}\nsteps:\n  a: {end: resolved}\n", "`values`"),
+    ("sop: t\ntitle: T\ninputs:\n  k: {type: choise, values: [a, b]}\nsteps:\n  a: {end: resolved}\n", "`choice`"),
+])
+def test_a_common_mistake_is_reported_with_its_fix(tmp_path, text, fix):
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems, _ = load_corpus([path])
+    assert len(problems) == len({p.line for p in problems}) >= 1
+    assert any(fix in p.message for p in problems), [p.message for p in problems]

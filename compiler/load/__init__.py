@@ -211,6 +211,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.problem and exc.context and exc.context_mark and mark is exc.problem_mark:
             what += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        what += _syntax_fix(text, line, col, exc.problem or "")
         raise LoadError([_problem(display, line, col, "SOP001", "yaml-syntax", f"invalid YAML: {what}")])
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow; located by its offset
         offset = exc.position
@@ -231,6 +232,25 @@ def load_bytes(raw: bytes, display: str) -> Document:
     builder = _Builder(display, may_alias="&" in text)
     data = builder.build(root, path=())
     return Document(display, data, text, builder.problems, builder.marks)
+
+
+# `key: value` on one line, the value plain (not quoted, not a block or a collection).
+_PLAIN_PAIR = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"{\[][^:]*?):\s+([^'\"{\[|>&*!#\s].*?)\s*$")
+
+
+def _syntax_fix(text: str, line: int, col: int, problem: str) -> str:
+    """What to do about the two syntax mistakes authors make most: a tab, a `: ` in plain text."""
+    lines = LINE_BREAKS.split(text)
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source[:col] and ("token" in problem or "tab" in problem):
+        return "; a tab cannot indent YAML: use spaces"
+    if "mapping values are not allowed" in problem:
+        pair = _PLAIN_PAIR.match(source)
+        if pair:
+            quoted = pair.group(3).replace("\\", "\\\\").replace('"', '\\"')
+            return f"; a `: ` inside plain text starts a mapping: quote the text, `{pair.group(2)}: \"{quoted}\"`"
+        return "; a `: ` inside plain text starts a mapping: quote the text"
+    return ""
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

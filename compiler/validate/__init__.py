@@ -8,11 +8,13 @@ from it and this stage enforces it, so the two cannot drift apart.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from sopc.load import Document
+from sopc.load.sources import LINE_BREAKS
 from sopc.model.steps import GOES_ON
-from sopc.problems import Problem, did_you_mean
+from sopc.problems import Problem, closest, did_you_mean
 from sopc.schemas import SOP_SCHEMA, quick_verdict
 
 SCHEMA_PATH = SOP_SCHEMA
@@ -178,9 +180,24 @@ def _problem(doc: Document, error) -> Problem:
     path = list(error.absolute_path)
     code, slug, message, at_key, path = _describe(error, path)
     line, col = doc.locate(path, key=at_key)
+    if message.endswith(QUOTE_IT):
+        message = message[:-len(QUOTE_IT)] + _quote_advice(doc, line, col)
     step = path[1] if len(path) > 1 and path[0] == "steps" else None
     sop = doc.data.get("sop") if isinstance(doc.data.get("sop"), str) else None
     return Problem(doc.path, line, col, code, slug, message, sop=sop, step=step)
+
+
+QUOTE_IT = "\0quote"
+
+
+def _quote_advice(doc: Document, line: int, col: int) -> str:
+    """'; YAML reads `Yes` as true or false: quote it, `"Yes"`', with the author's own word."""
+    lines = LINE_BREAKS.split(doc.text)
+    rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
+    word = re.match(r"[^,\]}#]*", rest).group(0).strip()  # a plain scalar ends at these in a flow collection
+    if not word or word[0] in "'\"[{|>":
+        return ""
+    return f"; YAML reads `{word}` as a value, not text: quote it, `\"{word}\"`"
 
 
 def _most_relevant(error):
@@ -193,6 +210,12 @@ def _most_relevant(error):
         wrong_kind = {e.relative_schema_path[0] for e in error.context
                       if len(e.absolute_path) == depth and _kind_mismatch(e)}
         branch_errors = [e for e in error.context if e.relative_schema_path[0] not in wrong_kind] or error.context
+        # Of branches written for this kind of value, the one whose keys the
+        # author used (`lt: ten` is a comparison with a wrong value, not an
+        # `all` with an unknown key `lt`).
+        wrong_keys = {e.relative_schema_path[0] for e in branch_errors
+                      if len(e.absolute_path) == depth and e.validator in ("additionalProperties", "required")}
+        branch_errors = [e for e in branch_errors if e.relative_schema_path[0] not in wrong_keys] or branch_errors
         deeper = best_match(branch_errors)
         if deeper is None:
             break
@@ -229,6 +252,10 @@ def _describe(error, path):
         return ("SOP010", "unknown-key", f"unknown key `{key}` in {where}{did_you_mean(key, allowed)}", True, path + [key])
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        misspelt = closest(missing, [k for k in error.instance if k != missing]) if isinstance(error.instance, dict) else None
+        if misspelt is not None:
+            return ("SOP010", "unknown-key", f"unknown key `{misspelt}` in {where} (did you mean `{missing}`?)", True,
+                    path + [misspelt])
         return ("SOP011", "missing-key", f"{where} needs `{missing}`", True, path)
     if kind == "dependentRequired":
         present = [k for k in error.validator_value if k in error.instance and any(d not in error.instance for d in error.validator_value[k])]
@@ -236,7 +263,11 @@ def _describe(error, path):
         needed = [d for d in error.validator_value.get(key, []) if d not in error.instance]
         return ("SOP011", "missing-key", f"`{key}` needs `{'`, `'.join(needed)}` in {where}", True, path + [key])
     if kind == "type":
-        return ("SOP012", "wrong-type", f"{where} must be {_type_name(error.validator_value)}, not {_type_name(_json_type(error.instance))}", False, path)
+        quote = ""
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if "string" in wanted and isinstance(error.instance, (bool, int, float)) or error.instance is None and "string" in wanted:
+            quote = QUOTE_IT  # completed with the author's own words in `_problem`
+        return ("SOP012", "wrong-type", f"{where} must be {_type_name(error.validator_value)}, not {_type_name(_json_type(error.instance))}{quote}", False, path)
     if kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
         shown = ", ".join(f"`{json.dumps(v) if not isinstance(v, str) else v}`" for v in allowed)
@@ -287,11 +318,22 @@ def _describe_not(error, path, where):
     if "end" in instance and "wait" in instance:
         return ("SOP014", "conflicting-keys", f"{where} waits and ends; put the wait in the step before the end", True, path + ["wait"])
     if "values" in instance:
+        if instance.get("type") not in INPUT_TYPES:  # the type is the mistake, not the values
+            kind = instance.get("type")
+            return ("SOP013", "invalid-value", f"`{where[1:-1]}.type` must be one of {_code_list(INPUT_TYPES)}"
+                    f"{did_you_mean(str(kind), INPUT_TYPES)}", False, path + ["type"])
         return ("SOP014", "conflicting-keys", f"`values` in {where} is only for inputs of type `choice`", True, path + ["values"])
     present = [k for k in ("value", "when", "otherwise") if k in instance]
     if len(present) > 1:
         return ("SOP014", "conflicting-keys", f"{where} has both `{present[0]}` and `{present[1]}`; an option is selected by only one of them", True, path + [present[1]])
     return ("SOP014", "conflicting-keys", f"{where} has keys that cannot go together", False, path)
+
+
+INPUT_TYPES = ("text", "yesno", "choice", "number", "date")
+
+
+def _code_list(values) -> str:
+    return ", ".join(f"`{v}`" for v in values)
 
 
 def _pattern_advice(schema_, value) -> str:
