@@ -184,7 +184,7 @@ def run_rules(item: Sop | Procedure, corpus: Corpus, enabled, unused_severity: s
         if unused_severity != "off":
             found.extend((suppression.UNUSED, unused_severity, finding) for finding in outcome.unused)
     for code, severity, finding in found:
-        line, col = item.doc.locate(finding.where, key=finding.key)
+        line, col = finding.at or item.doc.locate(finding.where, key=finding.key)
         result.problems.append(Problem(item.path, line, col, code.code, code.slug, finding.message,
                                        finding.severity or severity, sop=item.id if is_sop else None,
                                        step=finding.step, trace=_trace(corpus, finding.trace)))

@@ -17,5 +17,6 @@ class Finding:
     message: str
     step: str | None = None  # the step it is about; None for the SOP as a whole
     key: bool = False  # point at the key instead of its value
+    at: tuple[int, int] | None = None  # (line, col) when no path names the place (a comment on a line)
     severity: str | None = None  # instead of the rule's (a policy may set its own)
     trace: tuple = ()  # (sop id, where, label) of each step of a path that shows the problem

@@ -155,6 +155,7 @@ CODES: tuple[Code, ...] = (
     Code("SOP115", "unreachable-option", ERROR, "options written after an `otherwise` option, which are never chosen"),
     Code("SOP116", "single-brace-placeholder", ERROR, "an input written `{ name }` with single braces, shown as written"),
     Code("SOP117", "measure-on-non-date", ERROR, "a `measure` (`days_since`, `business_days_since`) on an input that is not a date"),
+    Code("SOP118", "text-cut-by-comment", WARNING, "plain text cut short where ` #` starts what YAML reads as a comment"),
     Code("SOP120", "require-before", ERROR, "a walk reaching a policy's `step` without passing its `first` before"),
     Code("SOP121", "forbid-after", ERROR, "a walk reaching a policy's `step` after its `after`"),
     Code("SOP122", "must-reach", ERROR, "a walk from a policy's `step` that can finish without reaching its `reach`"),

@@ -102,6 +102,17 @@ class LoadError(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class CutText:
+    """A plain value followed on its line by ` #word`: YAML kept only the part before."""
+
+    key: str  # the key the value stands under
+    kept: str  # what YAML kept
+    cut: str  # what it read as a comment, `#` included
+    line: int  # 1-based, of the value
+    col: int
+
+
 @dataclass
 class Document:
     """A loaded source file: its data and the text it came from."""
@@ -116,6 +127,9 @@ class Document:
     # parts (("sop",), ("steps", "call")): the places exports and most
     # reports point at, answered without composing the tree again.
     marks: dict = field(repr=False, default_factory=dict)
+    # Plain text cut short by what YAML reads as a comment on the same line
+    # (`do: Post it in #refunds and wait` is "Post it in"): see `CutText`.
+    cut_texts: list = field(repr=False, default_factory=list)
     _root: yaml.Node | None = field(init=False, repr=False, default=None)
 
     @property
@@ -229,9 +243,9 @@ def load_bytes(raw: bytes, display: str) -> Document:
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         raise LoadError([_problem(display, line, col, "SOP003", "not-a-mapping", f"the file holds {kind}; it must be a mapping starting with `sop:` or `procedures:`")])
-    builder = _Builder(display, may_alias="&" in text)
+    builder = _Builder(display, may_alias="&" in text, text=text if " #" in text else None)
     data = builder.build(root, path=())
-    return Document(display, data, text, builder.problems, builder.marks)
+    return Document(display, data, text, builder.problems, builder.marks, builder.cut_texts)
 
 
 # `key: value` on one line, the value plain (not quoted, not a block or a collection).
@@ -297,10 +311,13 @@ def _problem(path, line, col, code, slug, message) -> Problem:
 class _Builder:
     """Turns a node tree into plain dicts, lists and scalars, collecting problems."""
 
-    def __init__(self, path: str, may_alias: bool = True):
+    def __init__(self, path: str, may_alias: bool = True, text: str | None = None):
         self.path = path
         self.problems: list[Problem] = []
         self.marks: dict = {}
+        self.cut_texts: list[CutText] = []
+        # Lines of a text holding ` #`, the only one where a comment can cut a value short.
+        self._lines = LINE_BREAKS.split(text) if text is not None else None
         # An alias needs an anchor, and an anchor needs `&`: without one in the
         # text no node can appear twice, and the check per node is skipped.
         self._seen: set[int] | None = set() if may_alias else None
@@ -376,12 +393,29 @@ class _Builder:
                 first = next(k for k, _ in node.value if k.value == key)
                 self._report(key_node, "SOP002", "duplicate-key", f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1}); YAML would silently keep only the last one")
                 continue
+            if self._lines is not None and value_node.__class__ is _SCALAR_NODE and not value_node.style:
+                self._comment_after(key, value_node)
             if path is None:
                 result[key] = self._plain(value_node, key_node, depth)
             else:
                 self._mark(path + (key,), key_node, value_node)
                 result[key] = self.build(value_node, key_node, path + (key,), depth)
         return result
+
+    def _comment_after(self, key: str, node) -> None:
+        """Remember a plain one-line value followed by ` #word` on its line.
+
+        A comment is usually written `# like this`; a `#` with a word right
+        after it (`#refund-approvals`) is more often text the author meant.
+        """
+        end = node.end_mark
+        if end.line != node.start_mark.line or end.line >= len(self._lines):
+            return
+        after = self._lines[end.line][end.column:]
+        stripped = after.lstrip(" \t")
+        if stripped[:1] == "#" and stripped[1:2] not in ("", " ", "\t", "#") and after[:1] in (" ", "\t"):
+            self.cut_texts.append(CutText(key, node.value, stripped.rstrip(), node.start_mark.line + 1,
+                                          node.start_mark.column + 1))
 
     def _scalar(self, node):
         if node.tag == _STR:

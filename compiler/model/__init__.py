@@ -55,6 +55,7 @@ class Sop:
     suppress: list[Suppression] = field(default_factory=list)  # for findings about the whole SOP
     policies: list[dict] = field(default_factory=list)  # path policies, as written (sopc.check.policies reads them)
     returns: Returns | None = None  # what it promises the SOPs that hand off to it
+    cut_texts: list = field(default_factory=list)  # plain values a ` #word` cut short (`sopc.load.CutText`)
 
     @property
     def path(self) -> str:
@@ -157,6 +158,7 @@ def build_sop(doc: Document) -> Sop:
         gaps=list(data.get("gaps", [])),
         inputs={key: _input(key, value) for key, value in (data.get("inputs") or {}).items()},
         scenarios=list(data.get("scenarios", [])),
+        cut_texts=list(doc.cut_texts),
         suppress=[suppression(item, ("suppress", i)) for i, item in enumerate(data.get("suppress", []))],
         policies=list(data.get("policies", [])),
         returns=_returns(data["returns"]) if "returns" in data else None,
