@@ -20,6 +20,7 @@ from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
 from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION, SCENARIOS_FORMAT, SCENARIOS_VERSION
 from sopc.emit import bundle_text
+from sopc.canonical_json import exact
 
 
 class ExportError(Exception):
@@ -144,7 +145,7 @@ def _normalize(condition: dict, bound: str | None, sop: Sop, where: tuple, probl
         line, col = sop.locate(where)
         problems.append(Problem(sop.path, line, col, "SOP011", "missing-key",
                                 "this comparison needs `input`: its decision is bound to no input"))
-    normalized = {"input": name, "op": op, "value": condition[op]}
+    normalized = {"input": name, "op": op, "value": exact(condition[op])}
     if "measure" in condition:
         normalized["measure"] = condition["measure"]
     return normalized

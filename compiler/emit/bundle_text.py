@@ -13,25 +13,11 @@ serialized once for both.
 
 from __future__ import annotations
 
-import json
 import re
 
+from sopc.canonical_json import compact as _compact
+
 _BREAKS = re.compile(r"\n *")
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _make_compact():
-    """A compact encoder made once: `json.dumps` and `encode` make a new C encoder per call,
-    which costs more than encoding one step."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - Python built without the C accelerator
-        return _ENCODER.encode
-    # Without markers (no check for cycles): a bundle is plain acyclic data.
-    encode = make(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, True)
-    return lambda value: "".join(encode(value, 0))
-
-
-_compact = _make_compact()
 
 
 def layout(bundle: dict) -> str:

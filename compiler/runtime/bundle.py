@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sopc.runtime.errors import FactError, RuntimeFormatError, UnknownSopError
 from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, require_compatible
+from sopc.canonical_json import orjson
 from sopc.schemas import RUNTIME_SCHEMA, quick_verdict
 
 SCHEMA_PATH = RUNTIME_SCHEMA
@@ -37,6 +38,20 @@ def digest_of(canonical: str) -> str:
 
 def digest(data: dict) -> str:
     return digest_of(canonical_text(data))
+
+
+def _quick_digest(data: dict) -> str | None:
+    """The digest as orjson writes the canonical text, several times faster; it
+    differs from `digest` only where orjson writes a float otherwise (then the
+    caller computes `digest`), and is None where orjson cannot write the data."""
+    if orjson is None:
+        return None
+    content = {key: value for key, value in data.items() if key != "digest"}
+    try:
+        text = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    return "sha256:" + hashlib.sha256(text).hexdigest()
 
 
 def check_version(data: dict) -> None:
@@ -218,6 +233,8 @@ def _verify_digest(data: dict) -> None:
     recorded = data.get("digest")
     if recorded is None:
         raise RuntimeFormatError("malformed bundle: `digest` is missing")
+    if _quick_digest(data) == recorded:
+        return
     try:
         computed = digest(data)
     except UnicodeEncodeError:  # a lone surrogate (`"\\ud800"` in the JSON): no text any runtime can show
