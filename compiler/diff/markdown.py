@@ -19,7 +19,7 @@ import string
 
 from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS, Style, describe, headline, ordered
 from sopc.diff.mermaid import flowchart
-from sopc.diff.words import DELETED, INSERTED, around_changes
+from sopc.diff.words import DELETED, INSERTED, around_changes, spaced
 
 MARKER = "<!-- sopc-diff -->"  # how the CI recipe finds its own comment to update
 BUDGET = 60_000
@@ -64,9 +64,10 @@ class MarkdownStyle(Style):
     def words(self, runs) -> str:
         shown = []
         for kind, text in around_changes(runs):
+            lead, body = spaced(text)
             tag = "del" if kind == DELETED else "ins" if kind == INSERTED else None
-            shown.append(f"<{tag}>{md_text(text)}</{tag}>" if tag else md_text(text))
-        return " ".join(shown)
+            shown.append(lead + (f"<{tag}>{md_text(body)}</{tag}>" if tag else md_text(body)))
+        return "".join(shown)
 
 
 def render(report, budget: int = BUDGET) -> str:

@@ -7,7 +7,7 @@ Author text goes through `sopc.report.terminal.visible`, on one line.
 from __future__ import annotations
 
 from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS, Style, describe, headline, ordered
-from sopc.diff.words import DELETED, INSERTED, around_changes
+from sopc.diff.words import DELETED, INSERTED, around_changes, spaced
 from sopc.report.terminal import visible
 
 
@@ -30,9 +30,10 @@ class TextStyle(Style):
     def words(self, runs) -> str:
         shown = []
         for kind, text in around_changes(runs):
-            text = terminal_safe(text)
-            shown.append(f"[-{text}-]" if kind == DELETED else f"{{+{text}+}}" if kind == INSERTED else text)
-        return " ".join(shown)
+            lead, body = spaced(text)
+            body = terminal_safe(body)
+            shown.append(lead + (f"[-{body}-]" if kind == DELETED else f"{{+{body}+}}" if kind == INSERTED else body))
+        return "".join(shown)
 
 
 def render(report) -> str:

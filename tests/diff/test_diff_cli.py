@@ -94,7 +94,7 @@ def test_text_format_shows_word_diff_and_old_new_targets(repo):
     done = repo.diff("HEAD~1", "HEAD")
     assert done.returncode == 0
     assert "leave_voicemail -> schedule_callback" in done.stdout
-    assert "[-minute or two,-] {+minute,+}" in done.stdout
+    assert "minute [-or two-], reduces" in done.stdout
 
 
 def test_sop_text_cannot_forge_ci_log_commands(repo):

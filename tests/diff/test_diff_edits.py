@@ -26,7 +26,9 @@ def test_reworded_script_gives_the_changed_words(repo):
     [text] = changes(report, "text-changed")
     assert (text["step"], text["subject"]) == ("voice_script", "script 1 (say)")
     changed = [(w["kind"], w["text"]) for w in text["words"] if w["kind"] != "equal"]
-    assert changed == [("deleted", "minute or two,"), ("inserted", "minute,")]
+    assert changed == [("deleted", " or two")]
+    assert "".join(w["text"] for w in text["words"] if w["kind"] != "inserted") == " ".join(text["old"].split())
+    assert "".join(w["text"] for w in text["words"] if w["kind"] != "deleted") == " ".join(text["new"].split())
     assert kinds(report) == {("text-changed", "voice_script")}  # no flow effect, no scenario changed
 
 

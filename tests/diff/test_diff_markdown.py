@@ -47,7 +47,7 @@ def test_two_commit_comment_names_retarget_words_and_added_step_and_nothing_else
     retarget = next(li for li in re.findall(r"<li>(.*?)</li>", page, re.S) if "retargeted" in li)
     assert "<code>call_homeowner</code>" in retarget
     assert retarget.index("<code>leave_voicemail</code>") < retarget.index("<code>schedule_callback</code>")
-    assert "<del>minute or two,</del> <ins>minute,</ins>" in page
+    assert "minute <del>or two</del>, reduces" in page
     assert "<code>confirm_email</code>: step added" in page
     others = {p.stem for p in (repo.path / "sops").glob("*.yaml")} - {"rejected-payment-outreach", "procedures"}
     assert not [sop for sop in others if sop in page]
