@@ -22,6 +22,7 @@ from sopc.problems import Problem
 
 WORKING_TREE = "working tree"
 REGULAR_BLOB_MODES = ("100644", "100755")
+SYMLINK_MODE = "120000"
 
 
 class SideError(Exception):
@@ -75,15 +76,19 @@ def load_side(spec: str | None, sources: list[str], scratch: str) -> Side:
         return _loaded(WORKING_TREE, sources)
     if is_path(spec):
         return _loaded(spec, [spec])
-    root = extract_revision(spec, sources, tempfile.mkdtemp(prefix="side-", dir=scratch))
+    root = tempfile.mkdtemp(prefix="side-", dir=scratch)
+    links = extract_revision(spec, sources, root)
     prefix = git_output(["rev-parse", "--show-prefix"]).strip()  # where the working folder is in the repository
     here = os.path.join(root, prefix)
     inside = [os.path.join(here, source) for source in sources]
-    return _loaded(spec, [p for p in inside if os.path.lexists(p)], display_path(Path(here)), f"{spec}:{prefix}")
+    unread = [Problem(display_path(Path(root) / name), 1, 1, "SOP004", "unreadable-file",
+                      "a symbolic link: links are not followed in a git revision") for name in links]
+    return _loaded(spec, [p for p in inside if os.path.lexists(p)], display_path(Path(here)), f"{spec}:{prefix}", unread)
 
 
-def _loaded(name: str, paths: list[str], root: str | None = None, shown_root: str = "") -> Side:
+def _loaded(name: str, paths: list[str], root: str | None = None, shown_root: str = "", unread=()) -> Side:
     corpus, problems, _files = load_corpus(paths)
+    problems = list(unread) + problems
     side = Side(name, corpus, root=root, shown_root=shown_root)
     side.problems = [replace(p, path=side.shown_path(p.path)) for p in problems]
     side.broken = {_strip(p.path, root) for p in problems}
@@ -113,24 +118,28 @@ def resolve_revision(spec: str) -> str:
         raise SideError(f"`{spec}` is not a file, a folder or a git revision of the repository here") from None
 
 
-def extract_revision(spec: str, sources: list[str], into: str) -> str:
-    """Copy the SOP files under `sources` as they are in revision `spec` into the folder `into`.
+def extract_revision(spec: str, sources: list[str], into: str) -> list[str]:
+    """Copy the SOP files under `sources` as they are in revision `spec` into the folder `into`;
+    the symbolic links among them, which are not followed.
 
-    Paths keep their place from the repository root. Only regular files are
-    copied: a symbolic link in a revision is not followed. A file larger than
-    the loader accepts is cut just past the limit, so the loader reports it
-    too large without it being held in memory whole.
+    Paths keep their place from the repository root. A file larger than the
+    loader accepts is cut just past the limit, so the loader reports it too
+    large without it being held in memory whole.
     """
     commit = resolve_revision(spec)
     listing = git_output(["ls-tree", "-r", "-z", "--full-name", commit, "--", *sources])
-    blobs = []
+    blobs, links = [], []
     for entry in filter(None, listing.split("\0")):
         meta, _, name = entry.partition("\t")
         mode, kind, sha = meta.split()
-        if kind == "blob" and mode in REGULAR_BLOB_MODES and name.endswith(SOURCE_SUFFIXES) and _safe(name):
+        if kind != "blob" or not name.endswith(SOURCE_SUFFIXES) or not _safe(name):
+            continue
+        if mode in REGULAR_BLOB_MODES:
             blobs.append((sha, name))
+        elif mode == SYMLINK_MODE:
+            links.append(name)
     _write_blobs(blobs, Path(into))
-    return into
+    return links
 
 
 def _safe(name: str) -> bool:

@@ -105,3 +105,16 @@ def test_sop_text_cannot_forge_ci_log_commands(repo):
     for fmt in ("text", "json"):
         done = repo.diff("HEAD~1", "HEAD", "--format", fmt)
         assert done.returncode == 0 and "forged" in done.stdout and "##[" not in done.stdout
+
+
+def test_a_symbolic_link_or_a_huge_file_in_a_revision_is_a_located_problem(repo):
+    import os
+
+    (repo.path / "sops" / "linked.yaml").symlink_to(RPO)
+    (repo.path / "sops" / "huge.yaml").write_text("sop: huge\n" + "# padding\n" * 300_000, encoding="utf-8")
+    repo.commit()
+    report = repo.diff_json("HEAD~1", "HEAD")
+    assert {(p["path"], p["code"], p["line"]) for p in report["problems"]} == {
+        ("HEAD:sops/linked.yaml", "SOP004", 1), ("HEAD:sops/huge.yaml", "SOP004", 1)}
+    assert report["sops"] == []
+    assert os.path.getsize(repo.path / "sops" / "huge.yaml") > 2 * 1024 * 1024
