@@ -9,8 +9,10 @@ failure names the seed that reproduces it.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import time
 from pathlib import Path
 
 import yaml
@@ -26,6 +28,10 @@ TRACEBACK = re.compile(r"Traceback \(most recent call last\)|\b(?:[A-Z][a-zA-Z]*
 PROBLEM_LINE = re.compile(r"^(?:::(?:error|warning|notice) file=[^,]+,line=\d+,col=\d+|\S.*:\d+:\d+: "
                           r"(?:error|warning)\[SOP\d{3} [a-z-]+\]: )")
 LOOKS_LIKE_PROBLEM = re.compile(r"(?:error|warning)\[SOP\d{3}")
+# What must never be printed: a control character a terminal acts on (a tab is
+# harmless), or a GitHub workflow command sopc did not write itself.
+ACTS_ON_A_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORGED_COMMAND = re.compile(r"^\s*::(?!(?:error|warning) file=[^\n]*,line=\d+,col=\d+,title=SOP\d{3} [a-z-]+::)|##\[")
 
 
 def seed_texts() -> dict[str, bytes]:
@@ -45,7 +51,18 @@ def odd_values(rng: random.Random) -> list:
         "javascript:alert(1)", "2026-02-30", "0000-00-00", "99 hours", "-5 days", "nan", "~",
         [], [None], [[]], [{}], ["a", "a"], {}, {"": None}, {"x": [1, {"y": None}]},
         deep, rng.random(), rng.randint(-5, 5), "café", "a" * 65,
-    ]
+    ] + HOSTILE_TEXTS
+
+
+# Texts that try to act on a terminal, a CI log or a page: control characters,
+# forged workflow commands, bidirectional controls, noncharacters.
+HOSTILE_TEXTS = [
+    "x\n::error file=README.md,line=1::forged", "\x1b[2J\x1b]0;retitled\x07", "\x1b]8;;https://evil.example\x1b\\link",
+    "a\rb", "##[warning]old-style", "\u202eevil", "\ufffe", "\uffff", "tab\there", "\x00nul", "\x85nel",
+    "</title><script>alert(1)</script>", "[x](javascript:alert(1))", "{: onclick=alert(1) }", "!!! danger \"fake\"",
+    "https://example.com/>)<svg/onload=alert(1)>", "{{" + " " * 5000, "[" * 8000, "sop: \"evil\\n\"",
+]
+HOSTILE_KEYS = ["x\n::error file=README.md,line=1::forged", "\x1b[31mred", "index", "readme", "a" * 300, "\u202ertl"]
 
 
 def schema_keys() -> list[str]:
@@ -88,7 +105,8 @@ def mutate_data(data, rng: random.Random):
     if isinstance(target, dict) and target and action < 0.15:
         del target[rng.choice(list(target))]
     elif isinstance(target, dict) and action < 0.35:
-        target[rng.choice(SCHEMA_KEYS)] = rng.choice(odd_values(rng) + ["x", 1, True])
+        key = rng.choice(SCHEMA_KEYS) if rng.random() < 0.8 else rng.choice(HOSTILE_KEYS)
+        target[key] = rng.choice(odd_values(rng) + ["x", 1, True])
     elif isinstance(target, dict) and target:
         target[rng.choice(list(target))] = rng.choice(odd_values(rng))
     elif isinstance(target, list) and target:
@@ -105,7 +123,7 @@ def mutate_data(data, rng: random.Random):
 def rename_ids(data, rng: random.Random):
     """Step ids, SOP ids and input names replaced with odd text."""
     odd = rng.choice(["", "a b", "\u202eevil", "\U0001f600", "x" * 300, "Caps", "1", "null", "-", "a/b", "..",
-                      "<b>", "a\tb", "true"])
+                      "<b>", "a\tb", "true"] + HOSTILE_KEYS)
     if isinstance(data, dict):
         if "sop" in data and rng.random() < 0.3:
             data["sop"] = odd
@@ -225,3 +243,39 @@ NASTY_FILES = {
     "procedures-odd": b"procedures:\n  1: {title: x}\n  '': {title: y}\n  a: null\n",
     "both-kinds": b"sop: n\nprocedures: {}\n",
 }
+
+
+# -- the file system -------------------------------------------------------------
+
+def plant_link(folder: Path, outside: Path, rng: random.Random) -> None:
+    """A symbolic link among the sources: to a secret outside the repository, to
+    a source inside it, to nothing, or to itself."""
+    secret = outside / "secret.yaml"
+    secret.write_text("password: " + SECRET + "\n", encoding="utf-8")
+    name = folder / f"link-{rng.randrange(1000)}.yaml"
+    choice = rng.random()
+    if choice < 0.5:
+        name.symlink_to(secret)
+    elif choice < 0.7:
+        name.symlink_to(next(folder.glob("*.yaml")))
+    elif choice < 0.85:
+        name.symlink_to(folder / "missing.yaml")
+    else:
+        name.symlink_to(name)
+
+
+SECRET = "fuzz-secret-never-printed"
+
+
+# -- a time budget for long runs ---------------------------------------------------
+
+_STARTED = time.monotonic()
+BUDGET = float(os.environ.get("SOPC_FUZZ_SECONDS", "inf"))
+
+
+def skip_when_out_of_time() -> None:
+    """Skip the rest of a long fuzz run once SOPC_FUZZ_SECONDS have passed, so CI time stays bounded."""
+    if time.monotonic() - _STARTED > BUDGET:
+        import pytest
+
+        pytest.skip(f"the fuzz time budget of {BUDGET:g} s is used up")

@@ -35,9 +35,13 @@ def broken_promises(done) -> list[str]:
         found.append(f"exit code {done.exit_code}")
     if fuzzing.TRACEBACK.search(done.output):
         found.append(f"traceback in the output: {fuzzing.TRACEBACK.search(done.output).group(0)}")
-    for line in done.output.splitlines():
+    for line in done.output.split("\n"):
         if fuzzing.LOOKS_LIKE_PROBLEM.search(line) and not line.startswith(" ") and not fuzzing.PROBLEM_LINE.match(line):
             found.append(f"problem without a location: {line[:200]}")
+        if fuzzing.ACTS_ON_A_TERMINAL.search(line):
+            found.append(f"a control character reaches the terminal: {line[:200]!r}")
+        if fuzzing.FORGED_COMMAND.search(line):
+            found.append(f"a forged workflow command: {line[:200]!r}")
     return found
 
 
@@ -69,14 +73,21 @@ def declared_id(raw: bytes):
 
 @pytest.mark.parametrize("seed", range(FIRST_SEED, FIRST_SEED + ITERATIONS))
 def test_mutated_sources_keep_the_promise(tmp_path, monkeypatch, seed):
+    fuzzing.skip_when_out_of_time()
     rng = random.Random(seed)
     name = rng.choice(sorted(n for n in SEEDS if n != "procedures.yaml"))
     raw = fuzzing.mutant(SEEDS[name], rng)
-    corpus(tmp_path / "sops", {"procedures.yaml": SEEDS["procedures.yaml"], name: raw})
-    monkeypatch.chdir(tmp_path)
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    corpus(repo / "sops", {"procedures.yaml": SEEDS["procedures.yaml"], name: raw})
+    if rng.random() < 0.2:
+        fuzzing.plant_link(repo / "sops", tmp_path, rng)
+    monkeypatch.chdir(repo)
     for args in commands(rng, declared_id(raw)):
-        broken = broken_promises(invoke(*args))
+        done = invoke(*args)
+        broken = broken_promises(done)
         assert not broken, (f"seed {seed}, {name}, sopc {' '.join(args)}", broken)
+        assert fuzzing.SECRET not in done.output, (f"seed {seed}: a file outside the repository was quoted", args)
 
 
 @pytest.mark.parametrize("name", sorted(fuzzing.NASTY_FILES))

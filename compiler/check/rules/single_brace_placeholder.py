@@ -11,11 +11,21 @@ SINGLE_BRACES = re.compile(r"(?<!\{)\{ *([a-z][a-z0-9_]*) *\}(?!\})")
 
 
 def check(sop, corpus, options):
-    for where, text, is_template in sop.texts():
-        if not is_template or "{" not in text:
-            continue
+    for where, name in _single_braced(sop):
         step = where[1] if where[0] == "steps" else None
-        for name in dict.fromkeys(SINGLE_BRACES.findall(text)):
-            if name in sop.inputs:
-                yield Finding(where, f"`{{ {name} }}` has single braces, so it is shown as written; "
-                                     f"write `{{{{ {name} }}}}` to fill in the input `{name}`", step)
+        yield Finding(where, f"`{{ {name} }}` has single braces, so it is shown as written; "
+                             f"write `{{{{ {name} }}}}` to fill in the input `{name}`", step)
+
+
+def single_brace_names(sop) -> set[str]:
+    """The inputs some template names in single braces."""
+    return {name for _where, name in _single_braced(sop)}
+
+
+def _single_braced(sop):
+    """(where, input id) for each input named in single braces, once per text."""
+    for where, text, is_template in sop.texts():
+        if is_template and "{" in text:
+            for name in dict.fromkeys(SINGLE_BRACES.findall(text)):
+                if name in sop.inputs:
+                    yield where, name
