@@ -7,12 +7,14 @@ Every change is a `Change` with a `kind` from KINDS; the renderers and
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from dataclasses import dataclass, field
 
 from sopc.diff.words import only_whitespace_changed, word_diff
 from sopc.model import Input, Option, Sop, Step
+from sopc.model.steps import PROPERTIES
 
 # kind -> what it means; the order is the order changes are listed in.
 KINDS = {
@@ -40,6 +42,7 @@ KINDS = {
     "end-changed": "an end's outcome",
     "repeat-changed": "a repeat's target, attempts, interval or time limit",
     "wait-changed": "a wait's duration or condition",
+    "step-changed": "any other property of a step (its tags, its suppressions, or a property added to the language later)",
     "text-changed": "a script, `do`, ask, callout, record field value or title (a word-level diff)",
     "script-added": "a new script", "script-removed": "a script that is gone",
     "callout-added": "a new callout", "callout-removed": "a callout that is gone",
@@ -163,6 +166,23 @@ def signature(sop: Sop) -> str:
 
 METADATA_TEXTS = ("title", "summary", "purpose")
 METADATA_VALUES = ("owner", "revision", "reviewed", "tags", "channels", "start")
+# Compared on their own below, or not part of what an SOP says (its file, the
+# texts a comment cut short); scenarios are compared by running them.
+SOP_FIELDS_APART = {"id", "doc", "steps", "inputs", "scenarios", "cut_texts", "links", "gaps",
+                    *METADATA_TEXTS, *METADATA_VALUES}
+STEP_PROPERTIES_APART = {"title", "do", "ask", "callouts", "scripts", "records", "gaps", "input", "options",
+                         "next", "handoff", "then", "end", "repeat", "wait"}
+
+
+def plain(value):
+    """A model value as JSON-ready data, without source positions."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "where"}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 def compare_sops(old: Sop, new: Sop) -> list[Change]:
@@ -179,6 +199,10 @@ def compare_sops(old: Sop, new: Sop) -> list[Change]:
         changes.append(Change("metadata-changed", sop_id, subject="links",
                               old=[list(x) for x in old_links], new=[list(x) for x in new_links]))
     changes.extend(list_changes(sop_id, None, old.gaps, new.gaps, "gap", "gap"))
+    for f in dataclasses.fields(Sop):
+        if f.name not in SOP_FIELDS_APART and plain(getattr(old, f.name)) != plain(getattr(new, f.name)):
+            changes.append(Change("metadata-changed", sop_id, subject=f.name,
+                                  old=plain(getattr(old, f.name)), new=plain(getattr(new, f.name))))
     changes.extend(compare_inputs(sop_id, old.inputs, new.inputs))
     changes.extend(compare_step_sets(sop_id, old, new))
     return changes
@@ -256,6 +280,9 @@ def compare_steps(sop_id: str, old: Step, new: Step) -> list[Change]:
             changes.append(Change(kind, sop_id, sid, name, getattr(old, name), getattr(new, name)))
     changes.extend(compare_repeat(sop_id, sid, old, new))
     changes.extend(compare_wait(sop_id, sid, old, new))
+    for key in PROPERTIES:
+        if key not in STEP_PROPERTIES_APART and plain(getattr(old, key)) != plain(getattr(new, key)):
+            changes.append(Change("step-changed", sop_id, sid, key, plain(getattr(old, key)), plain(getattr(new, key))))
     return changes
 
 

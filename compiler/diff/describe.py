@@ -68,6 +68,7 @@ def describe(change: Change, style: Style) -> str:
         "end-changed": lambda: f"outcome: {s.value(c.old)}{s.arrow}{s.value(c.new)}",
         "repeat-changed": lambda: f"repeat {'' if subject == 'repeat' else subject + ' '}: {s.value(c.old)}{s.arrow}{s.value(c.new)}".replace(" :", ":"),
         "wait-changed": lambda: f"wait {'' if subject == 'wait' else subject + ' '}: {s.value(c.old)}{s.arrow}{s.value(c.new)}".replace(" :", ":"),
+        "step-changed": lambda: f"{s.text(subject)}: {s.value(c.old)}{s.arrow}{s.value(c.new)}",
         "text-changed": lambda: f"{s.text(subject)} reworded: {s.words(c.words)}",
         "metadata-changed": lambda: (f"{subject} reworded: {s.words(c.words)}" if c.words is not None
                                      else f"{subject}: {s.value(c.old)}{s.arrow}{s.value(c.new)}"),

@@ -106,3 +106,11 @@ def test_renamed_sop_others_hand_off_to_leaves_their_hand_offs_pointing_at_nothi
     # Their scenarios walk into the hand-off, so they are run on both sides.
     assert {c["sop"] for c in changes(report, "scenario-failing")} <= {s for s, _ in missing}
     assert changes(report, "scenario-failing")
+
+
+def test_any_other_step_property_is_a_step_change(repo):
+    repo.edit(RPO, "    title: Outbound voice script\n    scripts:", "    title: Outbound voice script\n    tags: [verification]\n    scripts:")
+    repo.commit()
+    report = repo.diff_json("HEAD~1", "HEAD")
+    [tagged] = changes(report, "step-changed")
+    assert (tagged["step"], tagged["subject"], tagged["old"], tagged["new"]) == ("voice_script", "tags", [], ["verification"])
