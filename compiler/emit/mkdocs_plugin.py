@@ -20,6 +20,7 @@ reference.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -61,23 +62,47 @@ class PageSanitizer(BasePlugin):
 
 
 class SopcPlugin(BasePlugin[SopcOptions]):
-    """Compile the SOPs into the docs folder before MkDocs reads it."""
+    """Compile the SOPs into the docs folder before MkDocs reads it.
+
+    Under `mkdocs serve`, SOPs with errors do not stop the rebuild (MkDocs
+    would then leave the browser's request waiting until they are fixed):
+    the pages of the last good build are served with the located errors on
+    top of each, until a save fixes them.
+    """
 
     def __init__(self):
         super().__init__()
         self.sanitizer = PageSanitizer()
+        self.serving = False
+        self.problems: str | None = None  # the check report while the SOPs have errors (serve only)
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_page_markdown(self, markdown, page, **kwargs):
         return self.sanitizer.on_page_markdown(markdown, page, **kwargs)
 
     def on_page_content(self, html, page, **kwargs):
-        return self.sanitizer.on_page_content(html, page, **kwargs)
+        html = self.sanitizer.on_page_content(html, page, **kwargs)
+        return problems_banner(self.problems) + html if self.problems else html
+
+    def on_files(self, files, config):
+        if self.problems and files.get_file_from_path("index.md") is None:  # nothing built yet to show them on
+            files.append(File.generated(config, "index.md", content="# The SOPs have errors\n"))
+        return files
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
         sources = self._sources(root)
+        self.problems = None
         try:
             corpus = site.checked_corpus(sources, start=root)
+        except site.CheckFailed as exc:
+            if not self.serving:
+                raise PluginError(f"sopc: {exc}") from exc
+            self.problems = str(exc)
+            log.error("sopc: the SOPs have errors; the pages show them until they are fixed:\n%s", exc)
+            return self._assets_and_watch(config, sources)
         except site.SiteError as exc:
             raise PluginError(f"sopc: {exc}") from exc
         try:
@@ -91,6 +116,10 @@ class SopcPlugin(BasePlugin[SopcOptions]):
                  generated.stats.rendered, generated.stats.cached)
         if not config.nav:
             config.nav = site.navigation(corpus, self.config.rule_pages)
+        return self._assets_and_watch(config, sources)
+
+    @staticmethod
+    def _assets_and_watch(config, sources: list[Path]):
         if engines.CSS not in config.extra_css:
             config.extra_css.append(engines.CSS)
         config.extra_javascript.extend(engines.missing_scripts(
@@ -104,6 +133,12 @@ class SopcPlugin(BasePlugin[SopcOptions]):
         # SOPC_SOURCES previews another folder without editing mkdocs.yml.
         named = [os.environ["SOPC_SOURCES"]] if os.environ.get("SOPC_SOURCES") else self.config.sources
         return [root / source for source in named]
+
+
+def problems_banner(report: str) -> str:
+    return ('<div class="admonition danger sopc-problems"><p class="admonition-title">The SOPs have errors: '
+            'this preview shows the last good build until they are fixed</p>'
+            f'<pre>{html.escape(report)}</pre></div>')
 
 
 class ReferencePlugin(BasePlugin):

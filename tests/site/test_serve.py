@@ -108,3 +108,56 @@ def test_serve_reloads_on_save_and_shows_located_errors_until_fixed(tmp_path, ch
     finally:
         serving.stop()
     assert serving.process.returncode is not None
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 5) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_until(condition, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+def test_mkdocs_serve_with_the_plugin_shows_errors_instead_of_waiting(tmp_path):
+    """`mkdocs serve` run by hand (the `sopc` plugin): a broken SOP no longer leaves requests waiting."""
+    root = kb(tmp_path / "kb")
+    (root / ".sopc" / "docs").mkdir(parents=True)  # MkDocs wants its docs_dir before any plugin runs
+    source = root / "sops" / "loan.yaml"
+    original = source.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{free_port()}/"
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", url[7:-1]], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        wait_until(lambda: "Loan servicing" in fetch(url + "sops/loan-servicing/"), 120)
+        source.write_text(original.replace("handoff: escalating-complaints", "handoff: escalating-complaint"),
+                          encoding="utf-8")
+        wait_until(lambda: "sopc-problems" in fetch(url + "sops/loan-servicing/"))
+        started = time.monotonic()
+        page = fetch(url + "sops/billing-question/")
+        assert time.monotonic() - started < 5
+        assert re.search(r"sops/loan\.yaml:\d+:\d+: error\[SOP100 ", page)
+        source.write_text(original, encoding="utf-8")
+        wait_until(lambda: "sopc-problems" not in fetch(url + "sops/loan-servicing/"))
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
