@@ -104,7 +104,8 @@ def test_no_mutated_document_is_passed_that_jsonschema_rejects(generated):
 
 @pytest.mark.parametrize("text, code", [
     (b"sop: a\ntitle: T\nsteps:\n  s:\n    end: resolved\n    1: x\n", "SOP010"),
-    (b"sop: a\ntitle: T\nsteps:\n  s:\n    ask: Q\n    options:\n      - {label: A, goto: s, value: .inf}\n"
+    (b"sop: a\ntitle: T\ninputs: {n: number}\nsteps:\n  s:\n    ask: Q\n    input: n\n    options:\n"
+     b"      - {label: A, goto: s, value: .inf}\n"
      b"      - {label: B, goto: s, value: 2}\n", None),
     (b"sop: \"evil\\n\"\ntitle: T\nsteps:\n  s:\n    end: resolved\n", "SOP013"),
 ])
