@@ -18,7 +18,7 @@ import re
 import string
 
 from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS, Style, describe, headline, ordered
-from sopc.diff.mermaid import flowchart
+from sopc.diff.mermaid import MAX_EDGES, drawable, flowchart
 from sopc.diff.words import DELETED, INSERTED, around_changes, spaced
 
 MARKER = "<!-- sopc-diff -->"  # how the CI recipe finds its own comment to update
@@ -136,7 +136,9 @@ def sop_section(diff):
             lines.append(f"- {where}{describe(change, style)}")
         lines.append("")
     chart = []
-    if diff.head is not None and diff.status != "not-compared":
+    if diff.head is not None and diff.status != "not-compared" and not drawable(diff):
+        chart = [f"_No flowchart: this SOP has more arrows than a Mermaid diagram draws ({MAX_EDGES})._", ""]
+    elif diff.head is not None and diff.status != "not-compared":
         chart = ["<details open><summary>Flowchart (<ins>+ added</ins>, <del>− removed</del>, ~ changed; "
                  "thick arrows are new, dotted ones are gone)</summary>", "", "```mermaid", flowchart(diff).rstrip(),
                  "```", "", "</details>", ""]

@@ -20,6 +20,8 @@ import re
 from sopc.diff.describe import FLOW_KINDS, SCENARIO_KINDS
 
 MAX_LABEL = 60
+# Mermaid refuses to draw more edges than this by default (`maxEdges`).
+MAX_EDGES = 500
 _LITERAL = re.compile(r"[A-Za-z0-9 ]")
 
 COLOURS = {
@@ -48,6 +50,11 @@ def node(name: str, kind: str, label: str) -> str:
     shapes = {"decision": ('{"', '"}'), "end": ('(["', '"])'), "handoff": ('[["', '"]]'), "missing": ('>"', '"]')}
     opening, closing = shapes.get(kind, ('("', '")'))
     return f"  {name}{opening}{label}{closing}"
+
+
+def drawable(diff) -> bool:
+    """Whether Mermaid will draw the SOP's chart: base and head edges together, the start's included."""
+    return len(edge_states(diff.base, diff.head)) + 1 <= MAX_EDGES
 
 
 def flowchart(diff) -> str:

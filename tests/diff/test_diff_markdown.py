@@ -99,3 +99,14 @@ def test_comment_stays_within_githubs_size_limit(repo):
     markdown = markdown_of(repo, "HEAD~1", "HEAD")
     assert len(markdown) <= 65_536
     assert "<!-- sopc-diff -->" in markdown
+
+
+def test_an_sop_too_large_for_a_mermaid_diagram_gets_a_note_instead(repo):
+    file = repo.path / "sops" / RPO
+    text = file.read_text(encoding="utf-8")
+    steps = "".join(f"  extra_{i}:\n    next: extra_{i + 1}\n" for i in range(520))
+    file.write_text(text.replace("steps:\n", "steps:\n" + steps + "  extra_520:\n    next: create_records\n", 1),
+                    encoding="utf-8")
+    repo.commit()
+    page = render(markdown_of(repo, "HEAD~1", "HEAD"))
+    assert mermaid_blocks(page) == [] and "No flowchart" in page
