@@ -108,10 +108,14 @@ def test_a_file_sopc_did_not_write_is_never_overwritten(tmp_path, sopc):
     assert snapshot(root / "site") == before
 
 
-def test_the_engine_sanitizes_generated_pages_and_leaves_hand_written_ones(tmp_path):
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_engine_sanitizes_generated_pages_and_leaves_hand_written_ones(tmp_path, engine):
     # Defence in depth: whatever reached a generated page's Markdown, its
     # rendered HTML goes through the allow-list sanitizer before it is written.
     from sopc.emit import engines
+
+    if engine == "zensical":
+        pytest.importorskip("zensical")
 
     docs = tmp_path / "docs"
     (docs / "sops").mkdir(parents=True)
@@ -121,7 +125,7 @@ def test_the_engine_sanitizes_generated_pages_and_leaves_hand_written_ones(tmp_p
     (docs / "guide.md").write_text("# Guide\n\n" + live, encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: T\ndocs_dir: docs\n", encoding="utf-8")
-    engines.build("mkdocs", engines.read_settings(config), docs, [], tmp_path / "site",
+    engines.build(engine, engines.read_settings(config), docs, [], tmp_path / "site",
                   generated_pages=frozenset({"sops/x.md", "index.md"}))
     generated = (tmp_path / "site" / "sops" / "x" / "index.html").read_text(encoding="utf-8")
     hand_written = (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
