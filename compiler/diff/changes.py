@@ -95,14 +95,6 @@ class SopDiff:
     old_id: str | None = None
     changes: list[Change] = field(default_factory=list)
 
-    @property
-    def step_changes(self) -> dict[str, list[Change]]:
-        found: dict[str, list[Change]] = {}
-        for change in self.changes:
-            if change.step:
-                found.setdefault(change.step, []).append(change)
-        return found
-
 
 # -- corpora --------------------------------------------------------------------
 

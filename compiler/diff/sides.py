@@ -37,9 +37,10 @@ class Side:
     corpus: Corpus
     problems: list[Problem] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # source paths of the files that did not load
-    # Where the files were read from, and how that prefix is shown (the revision).
+    # The folder the SOP files' paths are taken from, and how that prefix is
+    # shown (`REVISION:` for a revision; None: paths are shown as they are).
     root: str | None = None
-    shown_root: str = ""
+    shown_root: str | None = None
 
     def source_path(self, sop: Sop) -> str:
         """The path of the SOP's file as its author knows it (without the revision)."""
@@ -51,7 +52,7 @@ class Side:
         return sop_id in self.corpus.unusable_ids or (sop is not None and other.source_path(sop) in self.broken)
 
     def shown_path(self, path: str) -> str:
-        if self.root is None:
+        if self.shown_root is None:
             return path
         return self.shown_root + _strip(path, self.root)
 
@@ -75,7 +76,8 @@ def load_side(spec: str | None, sources: list[str], scratch: str) -> Side:
     if spec is None:
         return _loaded(WORKING_TREE, sources)
     if is_path(spec):
-        return _loaded(spec, [spec])
+        # Files are matched by their place in the folder: old/x.yaml is new/x.yaml.
+        return _loaded(spec, [spec], display_path(Path(spec)) if os.path.isdir(spec) else None)
     root = tempfile.mkdtemp(prefix="side-", dir=scratch)
     links = extract_revision(spec, sources, root)
     prefix = git_output(["rev-parse", "--show-prefix"]).strip()  # where the working folder is in the repository
@@ -86,7 +88,7 @@ def load_side(spec: str | None, sources: list[str], scratch: str) -> Side:
     return _loaded(spec, [p for p in inside if os.path.lexists(p)], display_path(Path(here)), f"{spec}:{prefix}", unread)
 
 
-def _loaded(name: str, paths: list[str], root: str | None = None, shown_root: str = "", unread=()) -> Side:
+def _loaded(name: str, paths: list[str], root: str | None = None, shown_root: str | None = None, unread=()) -> Side:
     corpus, problems, _files = load_corpus(paths)
     problems = list(unread) + problems
     side = Side(name, corpus, root=root, shown_root=shown_root)

@@ -118,3 +118,15 @@ def test_a_symbolic_link_or_a_huge_file_in_a_revision_is_a_located_problem(repo)
         ("HEAD:sops/linked.yaml", "SOP004", 1), ("HEAD:sops/huge.yaml", "SOP004", 1)}
     assert report["sops"] == []
     assert os.path.getsize(repo.path / "sops" / "huge.yaml") > 2 * 1024 * 1024
+
+
+def test_two_folders_match_files_by_their_place_for_a_rename(repo, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(repo.path / "sops", old)
+    repo.edit(RPO, "sop: rejected-payment-outreach\n", "sop: rejected-payment-calls\n")
+    repo.edit(RPO, "      max_attempts: 5\n", "      max_attempts: 4\n")  # not the same content any more
+    report = json.loads(repo.diff(str(old), "sops", "--format", "json").stdout)
+    assert [(s["id"], s["status"], s["old_id"], s["path"]) for s in report["sops"]] == \
+        [("rejected-payment-calls", "renamed", "rejected-payment-outreach", f"sops/{RPO}")]
