@@ -65,7 +65,7 @@ def actions(repo, tmp_path):
 
 
 def test_recipe_posts_the_diff_once_then_updates_that_comment(repo, actions):
-    from conftest import git
+    from diff_helpers import git
 
     repo.edit(RPO, "      - label: No answer\n        goto: leave_voicemail\n",
               "      - label: No answer\n        goto: schedule_callback\n")

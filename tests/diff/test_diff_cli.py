@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import changes, kinds
+from diff_helpers import changes, kinds
 
 RPO = "rejected-payment-outreach.yaml"
 NO_ANSWER = "      - label: No answer\n        goto: leave_voicemail\n"

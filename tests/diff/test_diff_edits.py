@@ -1,7 +1,7 @@
 """`sopc diff` on real edits of the seed corpus, between two commits: the
 reported change kinds, steps and values, never the wording."""
 
-from conftest import changes, kinds
+from diff_helpers import changes, kinds
 
 RPO = "rejected-payment-outreach.yaml"
 NO_ANSWER = "      - label: No answer\n        goto: leave_voicemail\n"
