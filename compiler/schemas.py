@@ -1,6 +1,8 @@
-"""Where the JSON Schemas are: inside an installed package (`sopc/schema/`,
-see pyproject.toml), or at the top of a source checkout (`schema/`, beside
-the folder `compiler/` that is the package in an editable install)."""
+"""Where the JSON Schemas (and the JavaScript runtime the site ships) are:
+inside an installed package (`sopc/schema/`, `sopc/runtime_js/`, see
+pyproject.toml), or at the top of a source checkout (`schema/`,
+`runtime-js/src/`, beside the folder `compiler/` that is the package in an
+editable install)."""
 
 from pathlib import Path
 
@@ -41,3 +43,12 @@ def quick_verdict(schema: dict):
         except (ValueError, TypeError, OverflowError):
             return False
     return passes
+
+
+def _javascript_runtime() -> Path:
+    """The JavaScript runtime's modules: `sopc/runtime_js/` when installed, `runtime-js/src/` in a checkout."""
+    packaged = _PACKAGE / "runtime_js"
+    return packaged if (packaged / "index.js").is_file() else _PACKAGE.parent / "runtime-js" / "src"
+
+
+JAVASCRIPT_RUNTIME = _javascript_runtime()

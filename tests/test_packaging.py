@@ -11,7 +11,7 @@ def test_every_subpackage_is_listed_in_pyproject():
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     package = REPO / "compiler"  # installed as `sopc`
     on_disk = {".".join(("sopc",) + p.parent.relative_to(package).parts) for p in package.rglob("__init__.py")}
-    assert on_disk | {"sopc.schema"} == listed
+    assert on_disk | {"sopc.schema", "sopc.runtime_js"} == listed  # mapped from schema/ and runtime-js/src/
 
 
 def test_the_package_is_imported_as_sopc_from_any_folder(tmp_path):
@@ -28,3 +28,9 @@ def test_schemas_are_found_in_a_checkout():
 
     assert SOP_SCHEMA == REPO / "schema" / "sop.schema.json" and SOP_SCHEMA.is_file()
     assert RUNTIME_SCHEMA.is_file()
+
+
+def test_the_javascript_runtime_the_site_ships_is_found_in_a_checkout():
+    from sopc.schemas import JAVASCRIPT_RUNTIME
+
+    assert JAVASCRIPT_RUNTIME == REPO / "runtime-js" / "src" and (JAVASCRIPT_RUNTIME / "index.js").is_file()

@@ -23,8 +23,9 @@ import yaml
 
 ENGINES = ("mkdocs", "zensical")
 CSS = "assets/sopc/sopc.css"
-# The site's script and the pan and zoom library it drives (loaded first).
-JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js"]
+# The site's script and the pan and zoom library it drives (loaded first);
+# guided mode, which loads the JavaScript runtime and its stylesheet itself.
+JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js", "assets/sopc/guide.js"]
 PLUGIN = "sopc"
 
 

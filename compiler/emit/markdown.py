@@ -73,6 +73,7 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if sop.summary:
         parts.append(f"{sanitize.inline(sop.summary)}\n{{: .sopc-summary }}")
     parts.append(metadata(sop))
+    parts.append(guide_hook(sop))
     if sop.purpose:
         parts.append("## Purpose {#_purpose}\n\n" + sanitize.markdown(sop.purpose))
     if sop.links:
@@ -99,6 +100,11 @@ def page_title(title: str) -> str:
     whose text the theme would un-escape)."""
     shown = html.escape(" ".join(sanitize.clean_text(title).split()), quote=True)
     return f"---\ntitle: {json.dumps(shown)}\n---"
+
+
+def guide_hook(sop: Sop) -> str:
+    """Where guided mode (assets/sopc/guide.js) puts its "Guide me" control; empty without JavaScript."""
+    return f'<div class="sopc-guide" data-sop="{sop.id}" data-search-exclude></div>'
 
 
 def metadata(sop: Sop) -> str:
@@ -512,6 +518,27 @@ def reading_page() -> str:
         - **Missing from the source** marks text the original document lost. Do
           not guess it: ask the owner of the procedure.
         - **Hand-offs** link to the other procedure; come back when it says so.
+
+        ## Guided mode
+
+        On a call, **Guide me** (at the top of each procedure) walks you through
+        the procedure one step at a time:
+
+        1. Enter what you already know (the caller's name, dates, answers you
+           have). Leave the rest empty: the walk asks when it needs it.
+        2. Each step shows what to do, its scripts and its records with your
+           facts filled in; copy them with their buttons. A question shows its
+           answers as buttons; some are decided for you from the facts.
+        3. Repeated steps say which attempt you are on ("Attempt 2 of 5"); a
+           wait says what you are waiting for, and **The wait is over** goes on.
+           A hand-off takes you through the other procedure and back.
+        4. **Back** undoes the last answer, **Restart** starts again with your
+           facts. The walk is kept if you reload the page, and **Copy link**
+           gives an address that opens the same walk elsewhere.
+        5. At the end, **Copy call summary** copies the path taken, the answers
+           and the records with their fields, ready to paste into the ticket.
+
+        The highlighted box in the flowchart is the step you are at.
         """)
 
 

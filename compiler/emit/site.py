@@ -22,7 +22,8 @@ from sopc.report import text as text_report
 from sopc import codes
 from sopc.emit import engines, markdown, publish
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
-from sopc.schemas import RUNTIME_SCHEMA, SOP_SCHEMA
+from sopc.emit import runtime_json
+from sopc.schemas import JAVASCRIPT_RUNTIME, RUNTIME_SCHEMA, SOP_SCHEMA
 
 # Pages are generated under these (relative to docs/); only the files a build
 # recorded in its manifest are ever removed (publish.py).
@@ -33,10 +34,15 @@ CSS = engines.CSS
 ASSETS = {  # path in docs/ -> file in the package
     CSS: "assets/sopc.css",
     "assets/sopc/sopc.js": "assets/sopc.js",
+    "assets/sopc/guide.js": "assets/guide.js",
+    "assets/sopc/guide.css": "assets/guide.css",
     # The pan and zoom library the site's script drives, shipped with its licence.
     "assets/sopc/vendor/panzoom.min.js": "assets/vendor/panzoom/panzoom.min.js",
     "assets/sopc/vendor/panzoom-LICENSE.txt": "assets/vendor/panzoom/MIT-License.txt",
 }
+# Guided mode: the runtime's modules and the bundles, beside guide.js (which finds them from its own address).
+GUIDE_DIR = "assets/sopc"
+NODE_ONLY = {"node.js"}  # reads files: not for browsers
 DEFAULT_SOURCES = "sops"
 CACHE_DIR = ".sopc-cache"
 # Where the generated pages go when the configuration does not say: a folder
@@ -112,6 +118,7 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
         files[published] = resources.files(__package__).joinpath(packaged).read_text(encoding="utf-8")
     for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
         files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
+    files.update(guided_mode_files(corpus))
     return files, stats
 
 
@@ -124,6 +131,16 @@ def flowchart_failure(exc: FlowchartError, corpus: Corpus) -> str:
     line, col = sop.locate(step.where, key=True) if step else sop.locate(("sop",))
     what = f"the flowchart of SOP `{sop.id}`" + (f", step `{step.id}`" if step else "")
     return f"{sop.path}:{line}:{col}: {what}: {exc}"
+
+
+def guided_mode_files(corpus: Corpus) -> dict[str, str]:
+    """What guided mode loads: the JavaScript runtime's browser modules and,
+    per SOP, the bundle of that SOP and every SOP it hands off to."""
+    files = {f"{GUIDE_DIR}/runtime/{path.name}": path.read_text(encoding="utf-8")
+             for path in sorted(JAVASCRIPT_RUNTIME.glob("*.js")) if path.name not in NODE_ONLY}
+    for sop_id in corpus.sops:
+        files[f"{GUIDE_DIR}/bundles/{sop_id}.json"] = runtime_json.export_bundle(corpus, sop_id)[1]
+    return files
 
 
 def rule_reference(folder: str = "rules") -> dict[str, str]:

@@ -252,6 +252,7 @@
         return;
       }
       var chart = new Chart(figure);
+      figure.sopcChart = chart;  // for guided mode (guide.js), which shows the step it is at
       chart.fitHeight();
       // After Panzoom's own first placement, which it makes on a timer.
       setTimeout(function () { chart.followAddress(); });
