@@ -313,7 +313,7 @@ PAGE_ATTRIBUTES = {
     "*": {"class", "id", "title", "hidden", "aria-label", "aria-hidden", "aria-live", "role"},
     "a": {"href"},
     "button": {"type", "data-tag"},  # the home page's tag filter
-    "div": {"data-tags"},
+    "div": {"data-tags", "data-sop", "data-search-exclude"},  # the home page's entries; guided mode's hook
     "figure": {"data-search-exclude"},
     "ol": {"start"},
     "td": {"align", "style"}, "th": {"align", "style"},

@@ -22,7 +22,7 @@ from sopc.report import text as text_report
 from sopc import codes
 from sopc.emit import engines, markdown, publish
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
-from sopc.emit import runtime_json
+from sopc.emit import bundle as runtime_bundle
 from sopc.schemas import JAVASCRIPT_RUNTIME, RUNTIME_SCHEMA, SOP_SCHEMA
 
 # Pages are generated under these (relative to docs/); only the files a build
@@ -139,7 +139,7 @@ def guided_mode_files(corpus: Corpus) -> dict[str, str]:
     files = {f"{GUIDE_DIR}/runtime/{path.name}": path.read_text(encoding="utf-8")
              for path in sorted(JAVASCRIPT_RUNTIME.glob("*.js")) if path.name not in NODE_ONLY}
     for sop_id in corpus.sops:
-        files[f"{GUIDE_DIR}/bundles/{sop_id}.json"] = runtime_json.export_bundle(corpus, sop_id)[1]
+        files[f"{GUIDE_DIR}/bundles/{sop_id}.json"] = runtime_bundle.export_bundle(corpus, sop_id)[1]
     return files
 
 
