@@ -220,3 +220,89 @@ def test_guided_mode_is_usable_with_the_keyboard(guided_site, open_page):
     page.locator(".sopc-guide-current .sopc-guide-step-title").first.wait_for()
     focused = page.evaluate("document.activeElement.className")
     assert "sopc-guide-step-title" in focused
+
+
+WAITING = {
+    "callback.yaml": """
+        sop: callback
+        title: Call back
+        inputs:
+          plan: {type: choice, values: [basic, premium], help: The plan on the account}
+          name: {type: text, label: Customer name}
+        steps:
+          greet:
+            scripts:
+              - say: "Hello {{ name }}"
+          route:
+            ask: Which plan?
+            input: plan
+            options:
+              - {label: Basic, value: basic, goto: pause}
+              - {label: Premium, value: premium, goto: done}
+          pause:
+            wait: {for: 2 business days, until: the customer replies}
+            next: retry
+          retry:
+            ask: Reached?
+            options:
+              - {label: "Yes", goto: done}
+              - {label: "No", goto: again}
+          again:
+            repeat: {back_to: retry, max_attempts: 3, every: 1 day}
+            next: outside_step
+          outside_step:
+            handoff: outside
+          done:
+            end: resolved
+        """,
+    "procedures.yaml": """
+        procedures:
+          outside:
+            title: Outside procedure
+            url: https://example.com/outside
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def waiting_site(tmp_path_factory):
+    import textwrap
+
+    root = tmp_path_factory.mktemp("waiting")
+    sources = root / "sops"
+    sources.mkdir()
+    for name, text in WAITING.items():
+        (sources / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    server = Server(build(run_cli, sources, root))
+    yield server.url
+    server.close()
+
+
+def test_waits_show_what_is_awaited_and_facts_asked_for_decide(waiting_site, open_page):
+    page = open_page(waiting_site + "sops/callback/")
+    page.get_by_role("button", name="Guide me").click()
+    assert "The plan on the account" in page.locator(".sopc-guide-facts").inner_text()  # the input's help
+    page.get_by_role("button", name="Start the walk").click()
+    current = page.locator(".sopc-guide-current")
+    # An unknown fact is shown as its label in brackets, to fill in by hand.
+    assert page.locator(".sopc-guide-script-text").first.inner_text() == "Hello [Customer name]"
+    assert current.locator(".sopc-guide-ask").inner_text() == "Which plan?"
+    needs = current.locator(".sopc-guide-needs")  # the fact that would decide, asked for in place
+    needs.locator("[name=plan]").select_option("basic")
+    needs.get_by_role("button", name="Use these facts").click()
+    wait = page.locator(".sopc-guide-current .sopc-guide-wait")
+    assert wait.inner_text() == "Wait 2 business days, until the customer replies."
+    page.get_by_role("button", name="The wait is over").click()
+    page.locator(".sopc-guide-current .sopc-guide-option", has_text="No").click()
+    assert page.locator(".sopc-guide-current .sopc-guide-wait").inner_text() == "Before the next attempt, wait 1 day."
+    page.get_by_role("button", name="The wait is over").click()
+    assert page.locator(".sopc-guide-current .sopc-guide-attempt").inner_text() == "Attempt 2 of 3"
+    for _ in range(2):
+        page.locator(".sopc-guide-current .sopc-guide-option", has_text="No").click()
+        if page.locator(".sopc-guide-resume").count():
+            page.get_by_role("button", name="The wait is over").click()
+    end = page.locator(".sopc-guide-current .sopc-guide-end")
+    assert end.inner_text() == "The walk has ended: handed-off."
+    link = page.locator(".sopc-guide-handoff a")
+    assert link.get_attribute("href") == "https://example.com/outside"
+    assert page.locator(".sopc-guide-attempt", has_text="used up").count() == 1
