@@ -419,6 +419,7 @@ def write_baseline(project: Path, folder: Path) -> Path:
     sys.path.insert(0, str(REPO))
     from sopc.check import load_corpus
     from sopc.emit.flowchart import to_dot
+    from sopc.emit.engines import NOT_IN_MENU
     from sopc.emit.site import CSS, navigation
 
     shutil.rmtree(folder, ignore_errors=True)
@@ -428,7 +429,8 @@ def write_baseline(project: Path, folder: Path) -> Path:
     config["docs_dir"] = "docs"
     config["plugins"] = [p for p in config.get("plugins", ["search"]) if p != "sopc"]
     config["extra_css"] = sorted({*config.get("extra_css", []), CSS})
-    config["nav"] = navigation(corpus)
+    config["nav"] = navigation()
+    config["not_in_nav"] = NOT_IN_MENU
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (folder / "dot").mkdir()
     for sop_id, sop in corpus.sops.items():

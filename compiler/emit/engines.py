@@ -21,12 +21,17 @@ from pathlib import Path
 
 import yaml
 
+from sopc.emit.markdown import SOP_DIR
+
 ENGINES = ("mkdocs", "zensical")
 CSS = "assets/sopc/sopc.css"
 # The site's script and the pan and zoom library it drives (loaded first);
 # guided mode, which loads the JavaScript runtime and its stylesheet itself.
 JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js", "assets/sopc/guide.js"]
 PLUGIN = "sopc"
+# The SOP pages are not in sopc's menu (see site.navigation); said so, so
+# that the engine does not list them as forgotten at every build.
+NOT_IN_MENU = f"/{SOP_DIR}/"
 
 
 class EngineError(Exception):
@@ -148,9 +153,11 @@ def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, gener
 
     sanitizer = PageSanitizer(generated_pages)
     try:
+        menu = {} if settings.nav else {"nav": nav, "not_in_nav": NOT_IN_MENU}
         config = load_config(str(settings.path), site_dir=str(into), docs_dir=str(docs_dir), plugins=plugins,
-                             nav=settings.nav or nav, extra_css=settings.extra_css + _missing_stylesheets(settings),
-                             extra_javascript=settings.extra_javascript + missing_scripts(settings.extra_javascript))
+                             extra_css=settings.extra_css + _missing_stylesheets(settings),
+                             extra_javascript=settings.extra_javascript + missing_scripts(settings.extra_javascript),
+                             **menu)
         config.plugins[PageSanitizer.NAME] = sanitizer
         mkdocs_build(config)
     except (MkDocsException, Abort) as exc:
@@ -231,7 +238,7 @@ def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list,
                             "site_dir": _relative(into, root), "extra_css": _missing_stylesheets(settings),
                             "extra_javascript": missing_scripts(settings.extra_javascript)}
         if not settings.nav:
-            derived_settings["nav"] = nav
+            derived_settings.update(nav=nav, not_in_nav=NOT_IN_MENU)
         with handle:
             yaml.safe_dump(derived_settings, handle, sort_keys=False, allow_unicode=True)
         done = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(derived)],

@@ -115,7 +115,7 @@ class SopcPlugin(BasePlugin[SopcOptions]):
         log.info("sopc: %d pages, %d flowcharts drawn, %d from cache", len(generated.files),
                  generated.stats.rendered, generated.stats.cached)
         if not config.nav:
-            config.nav = site.navigation(corpus, self.config.rule_pages)
+            config.nav = site.navigation(self.config.rule_pages)
         return self._assets_and_watch(config, sources)
 
     @staticmethod
