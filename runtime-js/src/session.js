@@ -12,6 +12,7 @@ import { AnswerError, FlowError, SessionFormatError, SessionStateError } from ".
 import { dayNumber, localToday } from "./facts.js";
 import { compareKeys, dumps } from "./json.js";
 import { fill } from "./templates.js";
+import { checkState as checkSavedState } from "./saved-state.js";
 import { MIN_SESSION_VERSION, SESSION_FORMAT, SESSION_MIN_RUNTIME_VERSION, SESSION_VERSION, requireCompatible } from "./versions.js";
 
 export const HANDED_OFF = "handed-off";
@@ -298,18 +299,10 @@ export class Session {
    */
   static fromJSON(bundle, text) {
     const state = readState(text);
-    try {
-      const session = new Session(bundle, checkedToday(state.today, SessionFormatError));
-      for (const key of STATE_KEYS) {
-        if (!Object.hasOwn(state, key)) throw new TypeError(`\`${key}\` is missing`);
-        session[key] = structuredClone(state[key]);
-      }
-      checkState(session);
-      return session;
-    } catch (error) {
-      if (error instanceof SessionFormatError) throw error;
-      throw new SessionFormatError(`malformed session state: missing or wrong part (${error.message})`);
-    }
+    checkSavedState(bundle, state, MAX_FRAMES, renderStep);
+    const session = new Session(bundle, state.today);
+    for (const key of STATE_KEYS) session[key] = structuredClone(state[key] ?? null);
+    return session;
   }
 }
 
@@ -368,16 +361,4 @@ function readState(text) {
     what: "saved sopc session", error: SessionFormatError, again: "; start the session again",
   });
   return state;
-}
-
-function checkState(session) {
-  if (![QUESTION, WAITING, ENDED, RUNNING].includes(session.status)) {
-    throw new SessionFormatError(`malformed session state: unknown status \`${session.status}\``);
-  }
-  if (!Array.isArray(session.frames)) throw new TypeError("`frames` is not a list");
-  for (const frame of session.frames) {
-    if (!session.bundle.hasStep(frame.sop, frame.step)) {
-      throw new SessionFormatError(`saved session is at \`${frame.sop}:${frame.step}\`, which this bundle does not have; it was saved with another bundle`);
-    }
-  }
 }

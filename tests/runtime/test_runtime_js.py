@@ -416,6 +416,54 @@ def test_both_runtimes_refuse_the_same_saved_sessions(node, exported, change, na
     assert named in js["message"] and named in str(error.value)
 
 
+def saved_states(bundle):
+    """States saved at a question, inside a hand-off, at a wait and at the end."""
+    states = []
+    calls = Session.start(bundle, "homeowner-support-calls", {"m3_approved": True}, date(2026, 1, 5))
+    states.append(calls.to_json())  # a question of the SOP handed off to
+    calls.choose("Verified homeowner")
+    states.append(calls.to_json())
+    walk = Session.start(bundle, "rejected-payment-outreach", {"homeowner_name": "Dana"}, date(2026, 1, 5))
+    walk.choose("Answered")
+    walk.choose("Yes")
+    states.append(walk.to_json())  # ended
+    return [json.loads(state) for state in states]
+
+
+def test_both_runtimes_refuse_the_same_mutated_saved_sessions(node, exported):
+    import random
+
+    import fuzzing
+
+    bundle_path, _ = exported
+    bundle = Bundle.load(bundle_path)
+    states = saved_states(bundle)
+    rng = random.Random(7)
+    cases = [copy.deepcopy(state) for state in states]
+    for _ in range(300):
+        state = copy.deepcopy(rng.choice(states))
+        for _ in range(rng.randint(1, 3)):
+            state = fuzzing.mutate_data(state, rng)
+        try:
+            json.dumps(state, ensure_ascii=False).encode("utf-8")
+        except (UnicodeError, ValueError, RecursionError):
+            continue  # not JSON text any runtime could be given
+        cases.append(state)
+    texts = [json.dumps(state, ensure_ascii=False) for state in cases]
+    walked = js_jobs(node, bundle_path, [{"op": "restore", "text": text} for text in texts])
+    refused = 0
+    for text, js in zip(texts, walked, strict=True):
+        try:
+            expected = {"error": None, "state": state_of(Session.from_json(bundle, text))}
+        except SopcRuntimeError as exc:
+            expected = {"error": type(exc).__name__}
+            refused += 1
+        assert js["error"] == expected["error"], (text, js.get("message"))
+        if expected["error"] is None:
+            assert js["state"] == expected["state"]
+    assert 50 < refused < len(cases) - 3  # the mutations do break states, and leave some whole
+
+
 def test_both_runtimes_restore_a_newer_minor_session_and_ignore_what_it_adds(node, exported):
     bundle_path, _ = exported
     bundle = Bundle.load(bundle_path)
