@@ -11,11 +11,13 @@ prose (`do:`, `ask:`, gaps) is not checked here; docs/corpus.md says so.
 """
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
 from sopc.check import load_corpus
-from helpers import REPO, SOPS
+from sopc.emit.markdown import Placeholders
+from helpers import REPO, SOPS, run_sopc
 
 SEEDS = REPO / "tests" / "data" / "seeds"
 
@@ -149,3 +151,87 @@ def drop_middle_word(template):
 ])
 def test_quotation_matching(template, seed, quoted):
     assert is_quoted(template, normalise(seed)) is quoted
+
+
+# -- the rendered site ----------------------------------------------------------
+# The quotations above are only as good as what agents see: the same texts are
+# looked for in the HTML of the built site, on their SOP's page, inside their
+# step's section, as the text the source has (placeholders shown as the
+# input's bracketed label, Markdown emphasis and link syntax rendered).
+
+MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\(<?[^()<>\s]*>?\)")
+AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^<>\s]+)>")
+
+
+class StepSections(HTMLParser):
+    """The visible text of an SOP page's article, cut at each step heading (h2 with an id)."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        self.sections = {"": []}
+        self.current = ""
+        self.in_article = False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.in_article = True
+        elif tag == "h2" and self.in_article and dict(attrs).get("id"):
+            self.current = dict(attrs)["id"]
+            self.sections.setdefault(self.current, [])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article = False
+
+    def handle_data(self, data):
+        if self.in_article:
+            self.sections[self.current].append(data)
+
+    def text_of(self, step_id):
+        return normalise("".join(self.sections.get(step_id, [])))
+
+
+def as_shown(sop, template):
+    """The text an agent should read for a template: placeholders as bracketed labels, Markdown rendered."""
+    text = Placeholders(sop).text(template)
+    return normalise(AUTOLINK.sub(r"\1", MARKDOWN_LINK.sub(r"\1", text)))
+
+
+@pytest.fixture(scope="module")
+def built_pages(corpus, tmp_path_factory):
+    root = tmp_path_factory.mktemp("faithful")
+    done = run_sopc("build", "--sources", SOPS, "--site-dir", root / "site", "--docs-dir", root / "docs",
+                    "--config-file", REPO / "mkdocs.yml", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {sop_id: StepSections((root / "site" / "sops" / sop_id / "index.html").read_text(encoding="utf-8"))
+            for sop_id in corpus.sops}
+
+
+def test_every_script_field_value_and_callout_appears_on_its_page_as_written(corpus, built_pages):
+    missing = []
+    for sop_id, step_id, where, text in quoted_texts(corpus):
+        sop = corpus.sops[sop_id]
+        if as_shown(sop, text) not in built_pages[sop_id].text_of(step_id):
+            missing.append(f"{sop_id}#{step_id} {where}: {as_shown(sop, text)!r}")
+    assert not missing, "not shown as written:\n" + "\n".join(missing)
+
+
+def test_a_channel_name_and_an_address_in_step_text_are_shown_as_written(corpus, built_pages):
+    """`do:` text is prose, but a `#channel` starting a line and an `<https://...>`
+    address must reach the page as they are written (not a heading, not dropped)."""
+    checked = 0
+    for sop in corpus.sops.values():
+        for step in sop.steps.values():
+            for token in re.findall(r"(?m)^\s*(#[\w-]+)|<(https?://[^<>\s]+)>", step.do or ""):
+                shown = built_pages[sop.id].text_of(step.id)
+                assert normalise(next(t for t in token if t)) in shown, (sop.id, step.id, token)
+                checked += 1
+    assert checked  # the corpus has both (seed 001)
+
+
+def test_rendered_check_notices_a_changed_word(corpus, built_pages):
+    sop_id, step_id, _, text = next(item for item in quoted_texts(corpus) if item[2].startswith("scripts"))
+    assert as_shown(corpus.sops[sop_id], text) in built_pages[sop_id].text_of(step_id)
+    edited = drop_middle_word(text)
+    assert as_shown(corpus.sops[sop_id], edited) not in built_pages[sop_id].text_of(step_id)

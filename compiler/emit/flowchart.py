@@ -26,6 +26,7 @@ from sopc.atomic_file import write_whole
 from sopc.emit.sanitize import clean_text, is_safe_url, safe_url
 from sopc.model import Corpus, Sop, Step
 from sopc.model.steps import END_WORDS, KINDS, kind_of  # noqa: F401  (END_WORDS: part of this module's API)
+from sopc.emit.numbering import heading_title
 
 WRAP = 24
 MAX_LABEL = 90
@@ -114,8 +115,8 @@ def to_dot(sop: Sop, corpus: Corpus, directory_urls: bool = True) -> str:
     if sop.start in sop.steps:
         out.append(f'  "_start" -> {dot_string(sop.start)};')
     targets: dict[str, None] = {}
-    for step in sop.steps.values():
-        out.append("  " + _node(step))
+    for number, step in enumerate(sop.steps.values(), 1):  # numbered as on the page
+        out.append("  " + _node(step, number))
         out.extend("  " + line for line in _edges(step, sop))
         if step.handoff:
             targets[step.handoff] = None
@@ -125,13 +126,15 @@ def to_dot(sop: Sop, corpus: Corpus, directory_urls: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
-def node_text(step: Step) -> str:
+def node_text(step: Step, number: int | None = None) -> str:
+    """The box's words: the step numbered as its heading on the page is, and the kind's note."""
+    title = f"{number}. {heading_title(step.title)[0]}" if number else step.title
     note = kind_of(step).note(step)
-    return f"{step.title}\n{note}" if note else step.title
+    return f"{title}\n{note}" if note else title
 
 
-def _node(step: Step) -> str:
-    text = node_text(step)
+def _node(step: Step, number: int | None = None) -> str:
+    text = node_text(step, number)
     lines = [label(part) for part in text.split("\n")]
     joined = "\\n".join(part[1:-1] for part in lines)
     kind = step.kind

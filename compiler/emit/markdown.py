@@ -91,7 +91,7 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if referring:
         parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
     parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
-    return "\n\n".join(parts) + "\n"
+    return SOP_SEARCH + "\n\n".join(parts) + "\n"
 
 
 def page_title(title: str) -> str:
@@ -412,6 +412,10 @@ def by_tag(corpus: Corpus) -> dict[str, list[Sop]]:
 # Lists of SOPs would outrank the SOPs themselves in search (their headings
 # repeat the tags' words), and agents search for procedures, not for lists.
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+# Search ranks an SOP and its steps above the list of external procedures,
+# whose entries only point to the SOPs that hand off to them.
+SOP_SEARCH = "---\nsearch:\n  boost: 4\n---\n\n"
+PROCEDURES_SEARCH = "---\nsearch:\n  boost: 0.5\n---\n\n"
 
 
 def home_page(corpus: Corpus, site_name: str = "Support SOPs") -> str:
@@ -489,9 +493,9 @@ def procedures_page(corpus: Corpus) -> str:
         else:
             section.append("*No address recorded.*")
         if procedure.id in referrers:
-            section.append("Handed off from:\n\n" + referrer_list(referrers[procedure.id], from_dir=""))
+            section.append("Handled in these SOPs, which hand off to it:\n\n" + referrer_list(referrers[procedure.id], from_dir=""))
         parts.append("\n\n".join(section))
-    return "\n\n".join(parts) + "\n"
+    return PROCEDURES_SEARCH + "\n\n".join(parts) + "\n"
 
 
 READING_PAGE = "reading.md"
