@@ -10,8 +10,8 @@
   "use strict";
 
   // Graphviz draws node labels at 11 pt and edge labels at 10 pt (4/3 px per
-  // pt): at this scale an edge label is 12 px on screen.
-  var READABLE_SCALE = 0.9;
+  // pt): at this scale an edge label is a little over 12 px on screen.
+  var READABLE_SCALE = 0.92;
   var MAX_SCALE = 4;
   var DRAG_THRESHOLD = 6;
 
@@ -70,7 +70,7 @@
       ["+", "Zoom in", function () { chart.zoomBy(1.25); }],
       ["\u2212", "Zoom out", function () { chart.zoomBy(0.8); }],
       ["Start", "Show the start", function () { chart.showStart(); }],
-      ["Whole chart", "Show the whole chart", function () { chart.showWhole(); }],
+      ["Fit", "Show the whole chart", function () { chart.showWhole(); }],
       ["Full screen", "Full screen", function () { chart.toggleFullScreen(); }, "sopc-chart-full-button"],
     ];
     controls.forEach(function (control) {
