@@ -189,6 +189,9 @@ class StepSections(HTMLParser):
             self.sections[self.current].append(data)
 
     def text_of(self, step_id):
+        """The text of a step's section; of the whole page for a text that belongs to no step."""
+        if step_id is None:
+            return normalise("".join(part for parts in self.sections.values() for part in parts))
         return normalise("".join(self.sections.get(step_id, [])))
 
 

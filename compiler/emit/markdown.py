@@ -69,7 +69,7 @@ class Placeholders:
 def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None = None) -> str:
     """The SOP's page; pass `corpus.referrers()` when rendering many pages."""
     fill = Placeholders(sop)
-    parts = [page_title(sop.title), f"# {sanitize.inline(sop.title)}"]
+    parts = [page_title(sop.title, SOP_SEARCH), f"# {sanitize.inline(sop.title)}"]
     if sop.summary:
         parts.append(f"{sanitize.inline(sop.summary)}\n{{: .sopc-summary }}")
     parts.append(metadata(sop))
@@ -91,15 +91,15 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if referring:
         parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
     parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
-    return SOP_SEARCH + "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts) + "\n"
 
 
-def page_title(title: str) -> str:
+def page_title(title: str, *settings: str) -> str:
     """Front matter naming the page: the theme writes it into <title> and the
     menu as HTML, so it is given escaped (and never taken from the heading,
-    whose text the theme would un-escape)."""
+    whose text the theme would un-escape). `settings`: more front matter lines."""
     shown = html.escape(" ".join(sanitize.clean_text(title).split()), quote=True)
-    return f"---\ntitle: {json.dumps(shown)}\n---"
+    return "\n".join(["---", f"title: {json.dumps(shown)}", *settings, "---"])
 
 
 def guide_hook(sop: Sop) -> str:
@@ -414,7 +414,7 @@ def by_tag(corpus: Corpus) -> dict[str, list[Sop]]:
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
 # Search ranks an SOP and its steps above the list of external procedures,
 # whose entries only point to the SOPs that hand off to them.
-SOP_SEARCH = "---\nsearch:\n  boost: 4\n---\n\n"
+SOP_SEARCH = "search:\n  boost: 4"  # front matter, beside the title
 PROCEDURES_SEARCH = "---\nsearch:\n  boost: 0.5\n---\n\n"
 
 

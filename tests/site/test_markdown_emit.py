@@ -220,3 +220,12 @@ def test_rule_reference_covers_every_code():
         page = Elements(to_html(markdown.rule_page(code)))
         assert code.code in page.text and code.severity in page.text
         assert len(page.named("h1")) == 1
+
+
+def test_an_sop_page_has_one_front_matter_with_its_title_and_search_boost(corpus_of):
+    corpus = corpus_of(SAMPLE)
+    text = markdown.sop_page(corpus.sops["billing-question"], corpus, None)
+    front, body = re.match(r"---\n(.*?)\n---\n(.*)", text, re.S).groups()
+    assert 'title: "Billing question"' in front and "boost:" in front
+    assert not body.lstrip().startswith("---")
+    assert "boost: 0.5" in markdown.procedures_page(corpus).split("---")[1]
