@@ -148,6 +148,19 @@ class Bench:
                                         self.parse_floor(files))
         self.add("`sopc check` warm (unchanged) vs parse floor", size, value, ref, ratio, "≤ 0.3x", ratio <= 0.3)
 
+    def check_policies(self, size: int) -> None:
+        """The same cold check with the path policies of POLICIES in the settings, against none."""
+        folder, _files = self.corpus(size)
+        with_policies = self.work / f"policies-{size}"
+        without = self.work / f"no-policies-{size}"
+        for project in (with_policies, without):
+            project.mkdir(exist_ok=True)
+        (with_policies / "sopc.toml").write_text(POLICIES, encoding="utf-8")
+        (without / "sopc.toml").write_text("", encoding="utf-8")
+        check = self.sopc("check", "--no-cache", str(folder))
+        value, ref, ratio = self.paired(lambda: self.run(check, cwd=with_policies), lambda: self.run(check, cwd=without))
+        self.add("`sopc check` cold with 3 path policies vs without", size, value, ref, ratio, "≤ 1.1x", ratio <= 1.1)
+
     def check_vs_jsonschema(self, size: int) -> None:
         label = "`check-jsonschema` vs `sopc check` cold"
         if shutil.which("check-jsonschema") is None:
@@ -470,8 +483,34 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# Path policies over the whole generated corpus (settings policies walk from every
+# SOP no other SOP hands off to, through every hand-off): one of each kind, each
+# selecting steps in every SOP, and kept by the corpus, as in a corpus that passes CI.
+POLICIES = """
+[[policies]]
+id = "no-contact-only-after-no-answer"
+kind = "require-before"
+step = { outcome = "closed-no-contact" }
+first = { option = "No answer" }
+message = "A contact is closed without contact only after the homeowner did not answer."
+
+[[policies]]
+id = "no-comment-after-closing"
+kind = "forbid-after"
+step = { system = "Jira", action = "comment" }
+after = { tag = "closing" }
+message = "Nothing is written on a ticket after a step tagged closing."
+
+[[policies]]
+id = "zendesk-tickets-reach-an-end"
+kind = "must-reach"
+step = { system = "Zendesk", action = "create" }
+reach = { kind = "end" }
+message = "A walk that creates a Zendesk ticket reaches an end step."
+"""
+
 # Groups of rows `--only` can pick; the runtime rows need the export's bundle.
-GROUPS = ("check", "jsonschema", "export", "runtime", "site", "diff", "memory")
+GROUPS = ("check", "policies", "jsonschema", "export", "runtime", "site", "diff", "memory")
 
 
 def main(argv=None) -> int:
@@ -500,6 +539,8 @@ def main(argv=None) -> int:
                 if "check" in only:
                     bench.check_cold(size)
                     bench.check_warm(size)
+                if "policies" in only:
+                    bench.check_policies(size)
                 if "jsonschema" in only:
                     bench.check_vs_jsonschema(size)
                 if "export" in only or "runtime" in only:

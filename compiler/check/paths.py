@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from sopc.model.base import memo
+from sopc.model.graph import flow
 
 EXIT = object()  # the end of a walk of the SOP: an end, or a hand-off without `then` that ends it
 
@@ -37,34 +38,29 @@ class Walkable:
         return self.succ.keys()
 
 
-def walkable(sop, corpus) -> Walkable:
-    return memo(sop, "walkable", lambda: _walkable(sop, corpus))
-
-
-def _walkable(sop, corpus) -> Walkable:
+def walkable(sop, corpus, expanded=frozenset()) -> Walkable:
+    """The SOP's flow. The options of the decisions in `expanded` (those a policy names an
+    answer of) are nodes of their own; other decisions lead straight on: fewer nodes to walk."""
     steps = sop.steps
-    graph = Walkable(sop.id, sop.start if sop.start in steps else None)
+    # The model's flow graph (which other rules have built already) gives the ways forward;
+    # only hand-offs into the corpus (and, with_options, decisions) are walked differently.
+    graph = Walkable(sop.id, sop.start if sop.start in steps else None, dict(flow(sop).successors))
     for step in steps.values():
         sid = step.id
-        if step.options:
-            graph.succ[sid] = [(sid, i) for i in range(len(step.options))]
-            for i, option in enumerate(step.options):
-                graph.succ[(sid, i)] = [option.goto] if option.goto in steps else []
-        elif step.end:
-            graph.succ[sid] = []
+        if step.end:
             graph.exits.add(sid)
         elif step.handoff:
             then = step.then if step.then in steps else None
-            graph.succ[sid] = []
             if step.handoff in corpus.sops:
+                graph.succ[sid] = []
                 if step.then is None or then is not None:
                     graph.calls[sid] = (step.handoff, then)
-            elif then is not None:
-                graph.succ[sid] = [then]
             elif step.then is None:
                 graph.exits.add(sid)
-        else:
-            graph.succ[sid] = [edge.target for edge in step.edges() if edge.target in steps]
+        elif sid in expanded:
+            graph.succ[sid] = [(sid, i) for i in range(len(step.options))]
+            for i, option in enumerate(step.options):
+                graph.succ[(sid, i)] = [option.goto] if option.goto in steps else []
     return graph
 
 

@@ -35,41 +35,68 @@ class Criteria:
     def selects_options(self) -> bool:
         return any(key in OPTION_KEYS for key, _value in self.keys)
 
-    def matches_step(self, sop, step) -> bool:
-        return not self.selects_options and all(_step_has(sop, step, key, value) for key, value in self.keys)
-
-    def matches_option(self, sop, step, option) -> bool:
-        return self.selects_options and all(
-            _option_has(option, step, key, value) if key in OPTION_KEYS else _step_has(sop, step, key, value)
-            for key, value in self.keys)
-
-
-def _step_has(sop, step, key, value) -> bool:
-    if key == "id":
-        return step.id == value
-    if key == "sop":
-        return sop.id == value
-    if key == "tag":
-        return value in step.tags
-    if key == "kind":
-        return step.kind == value
-    if key == "handoff":
-        return step.handoff == value
-    if key == "outcome":
-        return step.end == value
-    if key in ("system", "action"):
-        return any(getattr(record, key) == value for record in step.records)
-    return False
+    def nodes(self, sop) -> set:
+        """The nodes of `sop` this picks: each key one lookup in the SOP's index of that key."""
+        given = dict(self.keys)
+        if given.pop("sop", sop.id) != sop.id:
+            return set()
+        if "system" in given and "action" in given:
+            given["record"] = (given.pop("system"), given.pop("action"))
+        steps = _intersect(index_of(sop, k).get(_typed(v), ()) for k, v in given.items() if k not in OPTION_KEYS)
+        if not self.selects_options:
+            return steps if steps is not None else set()
+        options = _intersect(index_of(sop, k).get(_typed(v), ()) for k, v in given.items() if k in OPTION_KEYS)
+        return options if steps is None else {node for node in options if node[0] in steps}
 
 
-def _option_has(option, step, key, value) -> bool:
-    if key == "option":
-        return option.label == value
-    if key == "input":
-        return step.input == value
-    # `value: x` is stored as the condition {"eq": x}; True == 1 must not match.
-    condition = option.when or {}
-    return "eq" in condition and type(condition["eq"]) is type(value) and condition["eq"] == value
+def _intersect(sets) -> set | None:
+    found = None
+    for candidates in sets:
+        found = set(candidates) if found is None else found & set(candidates)
+        if not found:
+            return set()
+    return found
+
+
+def _typed(value):
+    """A value as an index key: `true` and 1 are different answers."""
+    return (type(value).__name__, value) if not isinstance(value, (str, tuple)) else value
+
+
+def index_of(sop, key: str) -> dict:
+    """value -> the nodes of `sop` with that value of selector key `key`, built once per SOP and key."""
+    return memo(sop, ("policy-index", key), lambda: _index(sop, key))
+
+
+def _index(sop, key: str) -> dict:
+    index: dict = {}
+    for value, node in _PAIRS[key](sop.steps.values()):
+        index.setdefault(value, set()).add(node)
+    return index
+
+
+def _option_values(steps):
+    for step in steps:
+        for i, option in enumerate(step.options):
+            condition = option.when
+            if condition and "eq" in condition and isinstance(condition["eq"], (str, int, float, bool)):
+                yield _typed(condition["eq"]), (step.id, i)
+
+
+# key -> the (value, node) pairs of a list of steps
+_PAIRS = {
+    "id": lambda steps: ((step.id, step.id) for step in steps),
+    "kind": lambda steps: ((step.kind, step.id) for step in steps),
+    "tag": lambda steps: ((tag, step.id) for step in steps for tag in step.tags),
+    "handoff": lambda steps: ((step.handoff, step.id) for step in steps if step.handoff),
+    "outcome": lambda steps: ((step.end, step.id) for step in steps if step.end),
+    "system": lambda steps: ((record.system, step.id) for step in steps for record in step.records),
+    "action": lambda steps: ((record.action, step.id) for step in steps for record in step.records),
+    "record": lambda steps: (((r.system, r.action), step.id) for step in steps for r in step.records),
+    "option": lambda steps: ((option.label, (step.id, i)) for step in steps for i, option in enumerate(step.options)),
+    "input": lambda steps: ((step.input, (step.id, i)) for step in steps if step.input for i in range(len(step.options))),
+    "value": _option_values,
+}
 
 
 @dataclass(frozen=True)
@@ -86,14 +113,10 @@ class Selector:
     def nodes(self, sop) -> set:
         """The flow nodes of `sop` this selects: step ids, and (step id, option index) for options."""
         found = set()
-        for step in sop.steps.values():
-            for criteria in self.any_of:
-                if criteria.selects_options:
-                    found.update((step.id, i) for i, option in enumerate(step.options)
-                                 if criteria.matches_option(sop, step, option))
-                elif criteria.matches_step(sop, step):
-                    found.add(step.id)
+        for criteria in self.any_of:
+            found |= criteria.nodes(sop)
         return found
+
 
     def describe(self) -> str:
         """As written: `{id: x, option: y}`, several joined by `or`."""
@@ -132,6 +155,15 @@ class Policy:
 def of_sop(sop) -> list[Policy]:
     """The policies an SOP declares, read once."""
     return memo(sop, "policies", lambda: [Policy.read(data, sop.id, ("policies", i)) for i, data in enumerate(sop.policies)])
+
+
+def option_selectors(corpus) -> list[Selector]:
+    """The selectors of any policy of the corpus that pick decision options."""
+    def collect():
+        policies = list(corpus.policies) + [p for sop in corpus.sops.values() if sop.policies for p in of_sop(sop)]
+        return [Selector(tuple(c for c in selector.any_of if c.selects_options))
+                for p in policies for selector in (p.step, p.other) if any(c.selects_options for c in selector.any_of)]
+    return memo(corpus, "policy-option-selectors", collect)
 
 
 def all_policies(corpus, kind: str) -> list[Policy]:

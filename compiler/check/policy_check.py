@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sopc.check import paths
 from sopc.check.finding import Finding
-from sopc.check.policies import all_policies
+from sopc.check.policies import all_policies, option_selectors
 from sopc.check.paths import EXIT, Walks, shortest, spread_over_calls
 from sopc.model.base import memo
 
@@ -34,14 +34,20 @@ class Violation:
 
 
 class Graphs(dict):
-    """Every SOP's walkable flow, built when first asked for."""
+    """Every SOP's walkable flow, built when first asked for. Options are nodes only where a
+    policy names them, except in the `shown` graphs that counterexamples are drawn on."""
 
-    def __init__(self, corpus):
+    def __init__(self, corpus, shown: bool = False):
         super().__init__()
-        self.corpus = corpus
+        self.corpus, self.shown = corpus, shown
 
     def __missing__(self, sop_id):
-        graph = self[sop_id] = paths.walkable(self.corpus.sops[sop_id], self.corpus)
+        sop = self.corpus.sops[sop_id]
+        if self.shown:
+            expanded = {step.id for step in sop.steps.values() if step.options}
+        else:
+            expanded = {node[0] for selector in option_selectors(self.corpus) for node in selector.nodes(sop)}
+        graph = self[sop_id] = paths.walkable(sop, self.corpus, expanded)
         return graph
 
 
@@ -61,6 +67,16 @@ def graphs_of(corpus) -> Graphs:
     return memo(corpus, "walkable-graphs", lambda: Graphs(corpus))
 
 
+def shown_graphs(graphs: Graphs) -> Graphs:
+    """The graphs paths are shown on: every answer taken is a step of the path."""
+    return memo(graphs.corpus, "shown-graphs", lambda: Graphs(graphs.corpus, shown=True))
+
+
+def plain_walks(graphs) -> Walks:
+    """Walks with nothing blocked, shared by every policy that needs them."""
+    return memo(graphs.corpus, "plain-walks", lambda: Walks(graphs, lambda sop_id: ()))
+
+
 def violations(corpus, policy) -> dict[str, Violation]:
     """sop id -> the violation of `policy` found in it."""
     return memo(corpus, ("policy", policy), lambda: _decide(corpus, policy))
@@ -72,8 +88,11 @@ def _decide(corpus, policy) -> dict[str, Violation]:
         starts = [policy.sop] if policy.sop in corpus.sops else []
     else:
         starts = memo(corpus, "walk-entries", lambda: paths.entries({s: graphs[s] for s in corpus.sops}))
+    targets = Nodes(corpus, policy.step)
+    if not any(targets[sop_id] for sop_id in corpus.sops):  # nothing it is about: nothing to walk
+        return {}
     check = {"require-before": _require_before, "forbid-after": _forbid_after, "must-reach": _must_reach}[policy.kind]
-    return check(graphs, starts, Nodes(corpus, policy.step), Nodes(corpus, policy.other))
+    return check(graphs, starts, targets, Nodes(corpus, policy.other))
 
 
 # -- require-before ---------------------------------------------------------------
@@ -88,10 +107,11 @@ def _require_before(graphs, starts, targets, gates) -> dict:
     for sop_id in entered:
         hit = walks.walk(sop_id) & targets[sop_id]
         if hit:
+            shown = shown_graphs(graphs)
             free = lambda node, s=sop_id: node not in gates[s]
-            local = shortest(graphs[sop_id], [graphs[sop_id].start], hit, free, lambda callee: callee in walks.through)
+            local = shortest(shown[sop_id], [shown[sop_id].start], hit, free, lambda callee: callee in walks.through)
             prefix = _prefix(graphs, entered, sop_id, lambda s, node: shortest(
-                graphs[s], [graphs[s].start], {node}, lambda n: n not in gates[s], lambda c: c in walks.through))
+                shown[s], [shown[s].start], {node}, lambda n: n not in gates[s], lambda c: c in walks.through))
             found[sop_id] = Violation(sop_id, local[-1], prefix + [(sop_id, n) for n in local])
     return found
 
@@ -112,7 +132,7 @@ def _prefix(graphs, parents, sop_id, segment) -> list:
 # -- forbid-after -----------------------------------------------------------------
 
 def _forbid_after(graphs, starts, targets, gates) -> dict:
-    plain = Walks(graphs, lambda sop_id: ())
+    plain = plain_walks(graphs)
     for sop_id in starts:
         plain.walk(sop_id)
     entered = spread_over_calls(graphs, {s: None for s in starts}, lambda sop_id, node: node in plain.walk(sop_id))
@@ -130,13 +150,14 @@ def _forbid_after(graphs, starts, targets, gates) -> dict:
         entered_hit = plain.walk(sop_id) & targets[sop_id] if sop_id in passed else set()
         if not (local_hit or entered_hit):
             continue
-        graph = graphs[sop_id]
+        shown = shown_graphs(graphs)
+        graph = shown[sop_id]
         if local_hit:
             local = _through_gate(graph, gates[sop_id], local_hit, plain, after)
-            prefix = _prefix(graphs, entered, sop_id, lambda s, n: _plain_path(graphs[s], n, plain))
+            prefix = _prefix(graphs, entered, sop_id, lambda s, n: _plain_path(shown[s], n, plain))
         else:
             local = _plain_path(graph, entered_hit, plain)
-            prefix = _passed_prefix(graphs, passed, entered, sop_id, plain, after, gates)
+            prefix = _passed_prefix(shown, passed, entered, sop_id, plain, after, gates)
         found[sop_id] = Violation(sop_id, local[-1], prefix + [(sop_id, n) for n in local])
     return found
 
@@ -256,7 +277,7 @@ def _passed_prefix(graphs, passed, entered, sop_id, plain, after, gates) -> list
 # -- must-reach -------------------------------------------------------------------
 
 def _must_reach(graphs, starts, targets, gates) -> dict:
-    plain = Walks(graphs, lambda sop_id: ())
+    plain = plain_walks(graphs)
     for sop_id in starts:
         plain.walk(sop_id)
     free = _FreeToEnd(graphs, gates)
@@ -269,15 +290,22 @@ def _must_reach(graphs, starts, targets, gates) -> dict:
         hit = plain.walk(sop_id) & targets[sop_id] & free.nodes(sop_id)
         if not hit:
             continue
-        graph = graphs[sop_id]
+        shown = shown_graphs(graphs)
+        graph = shown[sop_id]
         to_hit = _plain_path(graph, hit, plain)
-        onward = shortest(graph, [to_hit[-1]], {EXIT}, lambda n, s=sop_id: n in free.nodes(s),
+        onward = shortest(graph, [to_hit[-1]], {EXIT}, _free_or_unnamed(graphs, free, sop_id),
                           lambda callee: callee in free.through)
-        prefix = _prefix(graphs, unguarded, sop_id, lambda s, n: _plain_path(graphs[s], n, plain))
+        prefix = _prefix(graphs, unguarded, sop_id, lambda s, n: _plain_path(shown[s], n, plain))
         path = prefix + [(sop_id, n) for n in to_hit] + [(sop_id, n) for n in (onward or [])[1:]]
         path += _way_out(graphs, unguarded, sop_id, free)
         found[sop_id] = Violation(sop_id, to_hit[-1], path)
     return found
+
+
+def _free_or_unnamed(graphs, free, sop_id):
+    """On a shown graph: a node free to the end, or an answer no policy names (free if its step is)."""
+    compact, found = graphs[sop_id].succ, free.nodes(sop_id)
+    return lambda node: node in found or node not in compact
 
 
 def _way_out(graphs, unguarded, sop_id, free) -> list:
@@ -287,7 +315,7 @@ def _way_out(graphs, unguarded, sop_id, free) -> list:
         caller, node = unguarded[sop_id]
         then = graphs[caller].calls[node][1]
         if then is not None:
-            onward = shortest(graphs[caller], [then], {EXIT}, lambda n, s=caller: n in free.nodes(s),
+            onward = shortest(shown_graphs(graphs)[caller], [then], {EXIT}, _free_or_unnamed(graphs, free, caller),
                               lambda callee: callee in free.through)
             path.extend((caller, n) for n in onward or [then])
         sop_id = caller
@@ -321,13 +349,6 @@ class _FreeToEnd:
 
     def _start(self, sop_id) -> None:
         graph = self.graphs[sop_id]
-        preds = self._preds[sop_id] = {}
-        for node, targets in graph.succ.items():
-            for target in targets:
-                preds.setdefault(target, []).append(node)
-        for node, (_callee, then) in graph.calls.items():
-            if then is not None:  # passing the hand-off leads on to `then`
-                preds.setdefault(then, []).append(_Return(node))
         queue = []
         for node in graph.exits:
             queue.extend(self._add(sop_id, node))
@@ -356,10 +377,24 @@ class _FreeToEnd:
                 added.extend(self._add(caller, hand_off))
         return added
 
+    def _predecessors(self, sop_id) -> dict:
+        """Built only for SOPs where some node is free: in many, none is."""
+        preds = self._preds.get(sop_id)
+        if preds is None:
+            graph = self.graphs[sop_id]
+            preds = self._preds[sop_id] = {}
+            for node, targets in graph.succ.items():
+                for target in targets:
+                    preds.setdefault(target, []).append(node)
+            for node, (_callee, then) in graph.calls.items():
+                if then is not None:  # passing the hand-off leads on to `then`
+                    preds.setdefault(then, []).append(_Return(node))
+        return preds
+
     def _spread(self, queue) -> None:
         while queue:
             sop_id, node = queue.pop()
-            for pred in self._preds[sop_id].get(node, ()):
+            for pred in self._predecessors(sop_id).get(node, ()):
                 if isinstance(pred, _Return):
                     self._when_through(self.graphs[sop_id].calls[pred.hand_off][0], sop_id, pred.hand_off, queue)
                 else:
@@ -382,14 +417,26 @@ def findings(sop, corpus, kind: str):
         if found is None:
             continue
         trace = tuple(_trace_point(corpus, sop_id, node) for sop_id, node in found.path)
-        shown = " → ".join(_shown(corpus, sop, point) for point in trace)
+        shown = " → ".join(_shown(corpus, sop, point) for point in _shortened(trace))
         what = WHAT[kind].format(step=f"`{_label(sop, found.node)}`", other=policy.other.describe())
         yield Finding(_where(sop, found.node), f"policy `{policy.id}`: {policy.message} (a walk {what}; "
                       f"shortest path: {shown})", _step_id(found.node), key=not isinstance(found.node, tuple),
                       severity=policy.severity, trace=trace)
 
 
+SHOWN_STEPS = 12  # a longer path is cut in the message (JSON and SARIF carry it whole)
+
+
+def _shortened(trace) -> list:
+    if len(trace) <= SHOWN_STEPS:
+        return list(trace)
+    head, tail = trace[:4], trace[-(SHOWN_STEPS - 4):]
+    return [*head, None, *tail]
+
+
 def _shown(corpus, sop, point) -> str:
+    if point is None:
+        return "…"
     sop_id, where, label, key = point
     line = corpus.sops[sop_id].locate(where, key=key)[0]
     return f"{label if sop_id != sop.id else label.split(':', 1)[1]} (line {line})"
