@@ -9,11 +9,13 @@ and run in parallel.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,7 @@ MAX_LABEL = 90
 # addresses stay far below (characters may take up to four bytes).
 MAX_STRING = 1000
 PROGRESS_ABOVE = 20
+BATCH = 250  # graphs per `dot` process at most
 CACHE_VERSION = "2"  # bump when the DOT-to-SVG post-processing changes
 
 # A step is drawn as its kind says (sopc.model.steps.KINDS); the start and
@@ -220,16 +223,50 @@ def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -
 
 
 def _render_parallel(todo: dict[str, str], executable: str, show_progress: bool):
+    """(name, SVG) for every graph: batches of graphs, one `dot` process per
+    batch, as many batches at once as there are cores."""
     workers = max(1, min(8, os.cpu_count() or 2))
+    names = list(todo)
+    size = max(1, min(BATCH, math.ceil(len(names) / workers)))
+    batches = [[(name, todo[name]) for name in names[i:i + size]] for i in range(0, len(names), size)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(render_svg, dot, executable, name) for name, dot in todo.items()}
+        futures = [pool.submit(_render_batch, batch, executable) for batch in batches]
         if show_progress:
-            with click.progressbar(futures.items(), label="Drawing flowcharts", file=sys.stderr) as bar:
-                for name, future in bar:
-                    yield name, future.result()
+            with click.progressbar(futures, label="Drawing flowcharts", file=sys.stderr) as bar:
+                for future in bar:
+                    yield from future.result()
         else:
-            for name, future in futures.items():
-                yield name, future.result()
+            for future in futures:
+                yield from future.result()
+
+
+def _render_batch(graphs: list[tuple[str, str]], executable: str) -> list[tuple[str, str]]:
+    """Draw many graphs with one `dot -Tsvg -O` (starting `dot` costs more
+    than drawing a graph). If that fails, each graph is drawn alone, so the
+    failure names its SOP and step."""
+    if len(graphs) == 1:
+        return [(graphs[0][0], render_svg(graphs[0][1], executable, graphs[0][0]))]
+    with tempfile.TemporaryDirectory(prefix="sopc-dot-") as folder:
+        paths = [Path(folder) / f"{number}.dot" for number in range(len(graphs))]
+        for path, (_name, dot) in zip(paths, graphs):
+            path.write_text(dot, encoding="utf-8")
+        try:
+            done = subprocess.run([executable, "-Tsvg", "-O", *map(str, paths)], capture_output=True,
+                                  timeout=120 + 2 * len(graphs))
+            drawn = done.returncode == 0 and all(Path(f"{path}.svg").is_file() for path in paths)
+        except (OSError, subprocess.TimeoutExpired):
+            drawn = False
+        if not drawn:
+            return [(name, render_svg(dot, executable, name)) for name, dot in graphs]
+        return [(name, _cleaned(Path(f"{path}.svg").read_bytes().decode("utf-8", "replace"), name))
+                for path, (name, _dot) in zip(paths, graphs)]
+
+
+def _cleaned(svg: str, name: str) -> str:
+    try:
+        return clean_svg(svg)
+    except FlowchartError as exc:
+        raise FlowchartError(str(exc), name) from exc
 
 
 def render_svg(dot: str, executable: str | None = None, name: str | None = None) -> str:
@@ -242,10 +279,7 @@ def render_svg(dot: str, executable: str | None = None, name: str | None = None)
     if done.returncode != 0:
         error = " ".join(done.stderr.decode("utf-8", "replace").split())[:500]
         raise FlowchartError(f"Graphviz `dot` failed: {error}", name, step_at_error(dot, error))
-    try:
-        return clean_svg(done.stdout.decode("utf-8", "replace"))
-    except FlowchartError as exc:
-        raise FlowchartError(str(exc), name) from exc
+    return _cleaned(done.stdout.decode("utf-8", "replace"), name)
 
 
 def step_at_error(dot: str, error: str) -> str | None:

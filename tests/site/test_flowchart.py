@@ -111,3 +111,17 @@ def test_missing_graphviz_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(flowchart.FlowchartError, match="graphviz"):
         flowchart.render_all(graphs(1), tmp_path)
+
+
+def test_graphs_drawn_in_batches_match_graphs_drawn_alone_and_a_failure_is_named(tmp_path):
+    from sopc.emit.flowchart import FlowchartError, render_all, render_svg
+
+    graphs = {f"g{n}": f'digraph {{ "a{n}" -> "b{n}" [label="edge {n}"] }}' for n in range(7)}
+    svgs, stats = render_all(graphs, tmp_path / "one", progress=False)
+    assert stats.rendered == 7
+    for name, dot in graphs.items():
+        assert svgs[name] == render_svg(dot)
+    broken = {**graphs, "bad": 'digraph { "a" -> }'}
+    with pytest.raises(FlowchartError) as failure:
+        render_all(broken, tmp_path / "two", progress=False)
+    assert failure.value.graph == "bad"
