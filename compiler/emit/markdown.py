@@ -291,7 +291,7 @@ def way_on(step: Step, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
 
 
 def decision_text(step: Step, sop: Sop, fill: Placeholders) -> str:
-    lines = [f"**Ask:** {sanitize.markdown(' '.join(step.ask.split()), fill.html)}\n{{: .sopc-ask }}", ""]
+    lines = [f"**Ask:** {sanitize.line(step.ask, fill.html)}\n{{: .sopc-ask }}", ""]
     for option in step.options:
         condition = option_condition(option, step, sop)
         lines.append(f"- **{sanitize.inline(option.label)}** → {step_link(sop, option.goto)}{condition}")

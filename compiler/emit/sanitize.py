@@ -55,6 +55,7 @@ MAX_MARKERS = 6  # list markers opening one line ("- - - x")
 # emphasis, code) in a paragraph: 30,000 `[` take minutes. A text with more
 # marks than this is shown as written, in a preformatted block.
 MAX_MARKS = 2000
+MAX_PLAIN = 500  # characters of a label or value shown inside our own HTML
 
 # The lookaheads stop a long run of backticks being retried at every shorter length.
 _FENCE = re.compile(r"^([ \t]*)(`{3,}(?!`)|~{3,}(?!~))[^\n]*\n(.*?)(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -164,26 +165,37 @@ def markdown(text: str, placeholder=None, links: bool = True) -> str:
     return rendered
 
 
-def inline(text: str, placeholder=None) -> str:
-    """A one-line text (title, label, table cell) made safe; no link syntax."""
+def line(text: str, placeholder=None, links: bool = True) -> str:
+    """A text made safe for one line of a page (a question, a table cell).
+
+    A line cannot hold the preformatted block `markdown()` falls back to, so
+    a text with too many marks is shortened instead (with "…").
+    """
     flat = " ".join(clean_text(text).split())
-    rendered = _hash_as_text(markdown(flat, placeholder, links=False))
-    while _marks(rendered) > MAX_MARKS:  # a heading cannot hold a block: shorten instead
+    rendered = markdown(flat, placeholder, links)
+    while _marks(rendered) > MAX_MARKS:
         flat = flat[:len(flat) // 2] + "…"
-        rendered = _hash_as_text(markdown(flat, placeholder, links=False))
+        rendered = markdown(flat, placeholder, links)
     return rendered
+
+
+def inline(text: str, placeholder=None) -> str:
+    """A one-line text (title, label, heading) made safe; no link syntax."""
+    return _hash_as_text(line(text, placeholder, links=False))
 
 
 def cell(text: str, placeholder=None) -> str:
     """A text made safe for a Markdown table cell (one line, no pipes)."""
-    lines = [markdown(" ".join(line.split()), placeholder) for line in clean_text(text).split("\n") if line.strip()]
+    lines = [line(part, placeholder) for part in clean_text(text).split("\n") if part.strip()]
     return "<br>".join(lines).replace("|", "&#124;") or " "
 
 
 def plain(text: str) -> str:
     """Text shown as-is inside our own HTML: attribute values, and element
-    content that Markdown would otherwise still read (links, emphasis)."""
-    return entities(" ".join(clean_text(text).split()))
+    content that Markdown would otherwise still read (links, emphasis).
+    Every mark becomes an entity, so a long text is shortened (with "…")."""
+    flat = " ".join(clean_text(text).split())
+    return entities(flat if len(flat) <= MAX_PLAIN else flat[:MAX_PLAIN - 1] + "…")
 
 
 def _marks(rendered: str) -> int:

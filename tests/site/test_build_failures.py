@@ -100,3 +100,29 @@ def test_a_failure_on_a_hand_off_target_names_the_step_that_hands_off(tmp_path):
     dot = 'digraph "s" {\n  "a" -> "_to_wiki" [style="dashed"];\n  "_to_wiki" [label="x"];\n}\n'
     assert flowchart.step_at_error(dot, "syntax error in line 3 near x") == "a"
     assert flowchart.step_at_error(dot, "out of memory") is None
+
+
+def test_pathological_markdown_in_every_kind_of_field_builds(tmp_path, sopc):
+    # 8,000 `[` in `do` took Python-Markdown 19 s (40,000: minutes), a list
+    # nested 300 deep ended in RecursionError; labels, questions and cells
+    # are one-line contexts of their own.
+    import yaml
+
+    many = "[" * 40000
+    nested = "".join("    " * i + "- x\n" for i in range(300))
+    sop = {"sop": "pathological", "title": many, "inputs": {
+        "plan": {"type": "choice", "label": many, "help": many, "values": [many, "other"]}},
+        "steps": {
+            "first": {"title": many, "do": "[" * 8000 + "\n\n" + many + "\n\n" + nested + "- " * 3000,
+                      "callouts": [{"warning": nested}],
+                      "records": [{"action": "create", "fields": {many: many}}], "next": "choose"},
+            "choose": {"ask": many, "input": "plan",
+                       "options": [{"label": many, "value": many, "goto": "done"},
+                                   {"label": "Other", "otherwise": True, "goto": "done"}]},
+            "done": {"end": "resolved"}}}
+    (tmp_path / "sops").mkdir()
+    (tmp_path / "sops" / "p.yaml").write_text(yaml.safe_dump(sop, sort_keys=False, width=10 ** 6), encoding="utf-8")
+    done = build(sopc, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "site" / "sops" / "pathological" / "index.html").is_file()

@@ -153,6 +153,13 @@ def test_pathological_markdown_renders_without_recursion(text):
     assert deepest <= sanitize.MAX_INDENT // 4 + sanitize.MAX_MARKERS + 1
 
 
+@pytest.mark.parametrize("render", [sanitize.line, sanitize.inline, sanitize.cell, sanitize.plain])
+def test_one_line_texts_with_too_many_marks_are_shortened(render):
+    # A label, question or cell of 40,000 `[` once took Python-Markdown minutes.
+    rendered = render("[" * 40000)
+    assert sanitize._marks(rendered) <= sanitize.MAX_MARKS + 1 and "…" in __import__("html").unescape(rendered)
+
+
 def test_a_text_with_too_many_marks_is_shown_as_written():
     text = "[" * (sanitize.MAX_MARKS + 1)
     page = rendered(text)
