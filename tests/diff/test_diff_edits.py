@@ -114,3 +114,24 @@ def test_any_other_step_property_is_a_step_change(repo):
     report = repo.diff_json("HEAD~1", "HEAD")
     [tagged] = changes(report, "step-changed")
     assert (tagged["step"], tagged["subject"], tagged["old"], tagged["new"]) == ("voice_script", "tags", [], ["verification"])
+
+
+def test_metadata_inputs_waits_and_records(repo):
+    repo.edit(RPO, "owner: Homeowner Support\n", "owner: Billing Support\n")
+    repo.edit(RPO, "  agent_name:\n    type: text\n", "  agent_name:\n    type: text\n    required: false\n")
+    repo.edit(RPO, "  rejection_reason:\n", "  ticket_number:\n    type: text\n  rejection_reason:\n")
+    repo.edit(RPO, "          Request Type: Rejected Payments\n", "          Request Type: Rejected or Returned Payments\n")
+    repo.edit("homeowner-concerns-pre-pto.yaml", "      until: The installer replies\n", "      for: 3 business days\n")
+    repo.commit()
+    report = repo.diff_json("HEAD~1", "HEAD")
+    owner = next(c for c in changes(report, "metadata-changed") if c["subject"] == "owner")
+    assert (owner["old"], owner["new"]) == ("Homeowner Support", "Billing Support")
+    [changed_input] = changes(report, "input-changed")
+    assert (changed_input["subject"], changed_input["old"], changed_input["new"]) == \
+        ("agent_name", {"required": True}, {"required": False})
+    assert [c["subject"] for c in changes(report, "input-added")] == ["ticket_number"]
+    [field] = changes(report, "text-changed")
+    assert (field["step"], field["subject"]) == ("create_records", "record Rejected payment ticket: Request Type")
+    assert [(w["kind"], w["text"]) for w in field["words"] if w["kind"] != "equal"] == [("inserted", " or Returned")]
+    waits = {(c["subject"], c["old"], c["new"]) for c in changes(report, "wait-changed")}
+    assert waits == {("for", None, "3 business days"), ("until", "The installer replies", None)}
