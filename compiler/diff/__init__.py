@@ -1,12 +1,16 @@
 """`sopc diff`: two versions of a corpus compared as models, by stable ids.
 
+    from sopc.diff import diff_sides
+    from sopc.diff.render import render
+
     report = diff_sides("origin/main", None, ["sops"])   # None: the working tree
     print(render(report, "markdown"))
 
 `sides` loads each side (a git revision, the working tree, a file or a
 folder), `changes` compares the models, `effects` and `scenarios` add what
-the changes do to the flow, and `text`, `markdown` and `json_format` render
-the report.
+the changes do to the flow, `describe` words each change once for `text` and
+`markdown` (with `mermaid` for the flowcharts), and `json_format` writes them
+for tools.
 """
 
 from __future__ import annotations
