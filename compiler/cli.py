@@ -313,9 +313,10 @@ def test_command(paths, min_coverage, fmt):
 @main.command()
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option("--sources", multiple=True, show_default="sops",
+@click.option("--sources", multiple=True, metavar="PATH", show_default="sops",
               help="Where the SOPs are in a revision or the working tree (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for a terminal, markdown for a pull request comment, json for tools.")
 @click.option("--fail-on", "fail_on", multiple=True, metavar="CONDITION",
               help="Exit 1 when the changes include this (repeatable, or comma-separated): "
                    "unreachable, outcome-removed, removed, missing-target, scenario, problems, any, or a change kind.")
