@@ -91,8 +91,8 @@ def add_effects(report: Report) -> None:
     for effects in found:
         for sop_id, changes in effects.items():
             diff = by_id.get(sop_id)
-            if diff is None:  # unchanged itself, but hands off to a changed SOP
-                diff = by_id[sop_id] = SopDiff(sop_id, "changed", base.sops.get(sop_id), head.sops.get(sop_id))
+            if diff is None:  # unchanged itself, but hands off to a changed or missing SOP
+                diff = by_id[sop_id] = SopDiff(sop_id, "affected", base.sops.get(sop_id), head.sops.get(sop_id))
                 report.sops.append(diff)
             diff.changes.extend(changes)
     report.sops.sort(key=lambda d: d.id)

@@ -86,7 +86,8 @@ class Change:
 
 @dataclass
 class SopDiff:
-    """The changes of one SOP; `status` is added, removed, renamed, changed or not-compared."""
+    """The changes of one SOP; `status` is added, removed, renamed, changed, not-compared, or
+    affected (unchanged itself; what it hands off to changed)."""
 
     id: str
     status: str

@@ -135,18 +135,23 @@ def sop_section(diff):
             where = f"{code(change.step)}: " if change.step else ""
             lines.append(f"- {where}{describe(change, style)}")
         lines.append("")
-    chart = []
-    if diff.head is not None and diff.status != "not-compared" and not drawable(diff):
-        chart = [f"_No flowchart: this SOP has more arrows than a Mermaid diagram draws ({MAX_EDGES})._", ""]
-    elif diff.head is not None and diff.status != "not-compared":
-        chart = ["<details open><summary>Flowchart (<ins>+ added</ins>, <del>− removed</del>, ~ changed; "
-                 "thick arrows are new, dotted ones are gone)</summary>", "", "```mermaid", flowchart(diff).rstrip(),
-                 "```", "", "</details>", ""]
+    chart = chart_lines(diff)
 
     def section(with_chart: bool) -> list[str]:
         return lines + (chart if with_chart else [])
 
     return section
+
+
+def chart_lines(diff) -> list[str]:
+    """The SOP's flowchart with what changed marked, or why there is none."""
+    if diff.head is None or diff.status in ("not-compared", "affected"):
+        return []  # gone, or nothing of its own changed
+    if not drawable(diff):
+        return [f"_No flowchart: this SOP has more arrows than a Mermaid diagram draws ({MAX_EDGES})._", ""]
+    return ["<details open><summary>Flowchart (<ins>+ added</ins>, <del>− removed</del>, ~ changed; "
+            "thick arrows are new, dotted ones are gone)</summary>", "", "```mermaid", flowchart(diff).rstrip(),
+            "```", "", "</details>", ""]
 
 
 def problem_list(report) -> list[str]:

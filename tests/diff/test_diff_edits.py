@@ -105,6 +105,8 @@ def test_renamed_sop_others_hand_off_to_leaves_their_hand_offs_pointing_at_nothi
                        ("homeowner-support-calls", "homeowner-support-emails", "homeowner-support-voicemails")}
     # Their scenarios walk into the hand-off, so they are run on both sides.
     assert {c["sop"] for c in changes(report, "scenario-failing")} <= {s for s, _ in missing}
+    assert {(s["id"], s["status"]) for s in report["sops"] if s["id"] != "collect-homeowner-details"} == \
+        {(sop, "affected") for sop, _ in missing}
     assert changes(report, "scenario-failing")
 
 
