@@ -156,7 +156,7 @@ def input_type(item: Input) -> str:
 def flowchart_figure(svg: str) -> str:
     legend = "".join(f'<span class="sopc-legend-item sopc-legend-{kind}">{word}</span>' for kind, word in LEGEND)
     return (f'<figure class="sopc-flowchart" data-search-exclude>\n{svg}\n'
-            f'<figcaption>Click a box to go to its step. {legend}</figcaption>\n</figure>')
+            f'<figcaption>Click a box to go to its step; drag to move, pinch or Ctrl + scroll to zoom. {legend}</figcaption>\n</figure>')
 
 
 # -- steps --------------------------------------------------------------------
