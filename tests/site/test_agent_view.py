@@ -229,6 +229,12 @@ def test_home_lists_every_sop_once_and_filters_by_tag(seed_site, open_page):
     assert page.evaluate(OFF_SCREEN) == []
 
 
+def test_the_other_pages_fit_a_phone_too(seed_site, open_page):
+    for path in ("procedures/", "tags/"):
+        page = open_page(seed_site + path, "phone")
+        assert page.evaluate(OFF_SCREEN) == [], path
+
+
 # -- search -----------------------------------------------------------------------------
 
 def results_for(page, query):

@@ -209,3 +209,33 @@ def test_page_html_keeps_the_page_and_removes_anything_live():
     assert hrefs == ["#s", None, "#s", None]
     assert not [name for _, attrs in page.tags for name in attrs if name.startswith("on")]
     assert page.named("svg")[0]["style"] == "width:9pt"
+
+
+@pytest.mark.parametrize("text, links", [
+    ("see <https://app.example.com/r?a=1&b_c=2>.", ["https://app.example.com/r?a=1&b_c=2"]),
+    ("see https://example.com/a_b, then", ["https://example.com/a_b"]),
+    ("open https://example.com/x.", ["https://example.com/x"]),
+    ("mail <mailto:help@example.com>", ["mailto:help@example.com"]),
+    ("[the wiki](https://example.com/w)", ["https://example.com/w"]),
+    ("[https://example.com/w](https://example.com/w)", ["https://example.com/w"]),
+    ("[the wiki](<https://example.com/w>)", ["https://example.com/w"]),
+    ("<javascript:alert(1)>", []),
+    ("javascript:alert(1)", []),
+    ("ftp://example.com/file", []),
+])
+def test_addresses_written_out_become_links_once_and_only_safe_ones(text, links):
+    page = rendered(text)
+    assert [attrs["href"] for tag, attrs in page.tags if tag == "a"] == links
+
+
+@pytest.mark.parametrize("text, heading, shown", [
+    ("#support-and-cs-team-members-only and tag", None, "#support-and-cs-team-members-only and tag"),
+    ("Post in\n#channel today", None, "Post in #channel today"),
+    ("# A heading", "h3", "A heading"),
+    ("### Deep", "h5", "Deep"),
+    ("#", None, "#"),
+])
+def test_a_hash_starting_a_line_is_text_unless_a_heading_is_meant(text, heading, shown):
+    page = rendered(text)
+    assert [tag for tag, _ in page.tags if tag.startswith("h")] == ([heading] if heading else [])
+    assert page.text == shown
