@@ -10,6 +10,7 @@ import errno
 import os
 import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -46,7 +47,10 @@ def outside_root(path) -> str | None:
     """
     absolute = Path(os.path.abspath(path))
     try:
-        resolved = absolute.resolve()
+        if os.path.islink(absolute):
+            resolved = absolute.resolve()
+        else:  # only a folder on the way may be a link: resolved once per folder
+            resolved = _resolved_folder(str(absolute.parent)) / absolute.name
     except (OSError, RuntimeError):  # a loop of links: reading it fails and says so
         return None
     if resolved == absolute:
@@ -55,6 +59,11 @@ def outside_root(path) -> str | None:
     if resolved == root or root in resolved.parents:
         return None
     return "a symbolic link to a file outside the repository; sources must stay inside it"
+
+
+@lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def repository_root(path: Path) -> Path:
