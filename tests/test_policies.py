@@ -128,3 +128,20 @@ def test_a_bad_policy_in_an_sop_is_a_located_schema_error(corpus_copy):
     done = run_sopc("check", "--no-cache", "--format", "json", "sops", cwd=corpus_copy.parent)
     codes = {(p["code"], p["path"]) for p in json.loads(done.stdout)["problems"]}
     assert codes == {("SOP011", f"sops/{CALLS}")}
+
+
+def test_a_new_outcome_in_a_contract_fails_every_caller_until_it_is_handled(corpus_copy):
+    edit(corpus_copy, "gather-homeowner-details.yaml", "  outcomes: [pending]\n", "  outcomes: [pending, escalated]\n")
+    done = run_sopc("check", "--no-cache", "--format", "json", "sops", cwd=corpus_copy.parent)
+    found = {(p["code"], p["sop"], p["step"]) for p in json.loads(done.stdout)["problems"]}
+    assert found == {("SOP124", "homeowner-support-calls", "gather_details"),
+                     ("SOP124", "homeowner-support-emails", "gather_details"),
+                     ("SOP124", "homeowner-support-voicemails", "gather_details")}
+
+
+def test_an_end_outside_the_contract_fails_where_it_ends(corpus_copy):
+    edit(corpus_copy, "gather-homeowner-details.yaml", "  outcomes: [pending]\n", "  outcomes: [resolved]\n")
+    done = run_sopc("check", "--no-cache", "--format", "json", "sops", cwd=corpus_copy.parent)
+    codes = sorted((p["code"], p["sop"]) for p in json.loads(done.stdout)["problems"])
+    assert ("SOP123", "gather-homeowner-details") in codes
+    assert codes.count(("SOP124", "homeowner-support-calls")) == 2  # pending is not declared, resolved not handled

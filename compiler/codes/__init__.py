@@ -159,6 +159,8 @@ CODES: tuple[Code, ...] = (
     Code("SOP120", "require-before", ERROR, "a walk reaching a policy's `step` without passing its `first` before"),
     Code("SOP121", "forbid-after", ERROR, "a walk reaching a policy's `step` after its `after`"),
     Code("SOP122", "must-reach", ERROR, "a walk from a policy's `step` that can finish without reaching its `reach`"),
+    Code("SOP123", "undeclared-outcome", ERROR, "an SOP with `returns` that can end with an outcome it does not declare"),
+    Code("SOP124", "unhandled-outcome", ERROR, "a hand-off with `then` that does not say it handles every outcome the SOP handed off to declares"),
 )
 
 _BY_NAME = {name: c for c in CODES for name in (c.code, c.slug)}

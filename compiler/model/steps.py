@@ -129,6 +129,7 @@ class Step:
     repeat: Repeat | None = None
     suppress: list[Suppression] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # for path policies to select steps by
+    handles: list[str] | str | None = None  # outcomes of the SOP handed off to that `then` is meant for, or "any"
     written: frozenset = frozenset()  # the keys the author wrote
     where: Path = ()
 
@@ -326,6 +327,7 @@ PROPERTIES: dict[str, Property] = {prop.key: prop for prop in [
     Property("repeat", _repeat, goes_on=True, edges=_repeat_edges, bundle="repeat", serialize=_repeat_json),
     Property("suppress", _items(lambda item, where: suppression(item, where))),
     Property("tags", lambda value, where: list(value)),
+    Property("handles", lambda value, where: value if value == "any" else list(value)),
 ]}
 
 GOES_ON = tuple(key for key, prop in PROPERTIES.items() if prop.goes_on)

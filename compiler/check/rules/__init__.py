@@ -42,7 +42,9 @@ from sopc.check.rules import (
     text_cut_by_comment,
     todo_text,
     unbounded_loop,
+    undeclared_outcome,
     undefined_placeholder,
+    unhandled_outcome,
     unreachable_option,
     unreachable_step,
     unused_input,
@@ -70,6 +72,8 @@ MODULES = [
     require_before,
     forbid_after,
     must_reach,
+    undeclared_outcome,
+    unhandled_outcome,
 ]
 
 

@@ -28,6 +28,10 @@ def check(sop, corpus, options):
                     yield Finding(where, f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", step.id)
         yield from unknown_suppressions(step.suppress, f"step `{step.id}`", step.id)
     yield from unknown_suppressions(sop.suppress, "the SOP", None)
+    if sop.returns is not None:
+        for i, fact in enumerate(sop.returns.facts):
+            if fact not in sop.inputs:
+                yield Finding(sop.returns.where + ("facts", i), f"`returns.facts` names `{fact}`, which is not an input of this SOP{did_you_mean(fact, sop.inputs)}")
 
 
 def unknown_suppressions(suppressions, who: str, step_id: str | None):
