@@ -79,10 +79,16 @@ def comparisons(condition, where: tuple = (), bound: str | None = None) -> Itera
         yield from comparisons(condition["not"], where + ("not",), bound)
 
 
-def inputs_used(templates: Iterable[str | None], decisions: Iterable[tuple[str | None, Iterable]]) -> set[str]:
-    """The inputs that templates name as placeholders and decisions are bound to
-    or test, given (bound input, conditions) for every decision."""
-    used = {name for text in templates if text for name in placeholders(text) if is_input_id(name)}
+def template_names(templates: Iterable[str | None]) -> Iterator[str]:
+    """What stands between double braces in each of the templates."""
+    return (name for text in templates if text and "{{" in text for name in placeholders(text))
+
+
+def inputs_used(names: Iterable[str], decisions: Iterable[tuple[str | None, Iterable]]) -> set[str]:
+    """The inputs named as placeholders (`names`: see `template_names`) and the
+    inputs decisions are bound to or test, given (bound input, conditions) for
+    every decision."""
+    used = {name for name in names if is_input_id(name)}
     for bound, conditions in decisions:
         if bound:
             used.add(bound)

@@ -5,7 +5,7 @@ import pytest
 
 from sopc.emit import sanitize
 from sopc.emit.markdown import Placeholders
-from sopc.language import fill_placeholders, inputs_used, is_input_id, placeholders
+from sopc.language import fill_placeholders, inputs_used, is_input_id, placeholders, template_names
 from sopc.runtime.templates import fill
 
 TEXTS = [
@@ -55,6 +55,6 @@ def test_unclosed_braces_are_read_in_one_pass(text):
 
 
 def test_inputs_used_counts_templates_bound_inputs_and_conditions():
-    used = inputs_used(["Hi {{ name }}", None, "{{ Bad }}"],
+    used = inputs_used(template_names(["Hi {{ name }}", None, "{{ Bad }}"]),
                        [("plan", [{"input": "status", "eq": "x"}, {"any": [{"not": {"input": "age", "gt": 1}}]}, None])])
     assert used == {"name", "plan", "status", "age"}

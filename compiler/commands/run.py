@@ -12,7 +12,7 @@ from datetime import date
 import click
 
 from sopc.atomic_file import write_whole
-from sopc.language import inputs_used
+from sopc.language import inputs_used, template_names
 from sopc.report.terminal import visible, visible_lines
 from sopc.runtime import AnswerError, Bundle, FactError, Session, SessionFormatError
 from sopc.runtime.session import ENDED, QUESTION, WAITING
@@ -26,7 +26,7 @@ def used_inputs(bundle: Bundle, sop_id: str) -> list[dict]:
     """Required inputs the SOP's templates and decisions use, in declaration order."""
     sop = bundle.sops[sop_id]
     used = inputs_used(
-        (text for step in sop["steps"] for text in _templates(step)),
+        template_names(text for step in sop["steps"] for text in _templates(step)),
         ((step["decision"]["input"], [option["condition"] for option in step["decision"]["options"]])
          for step in sop["steps"] if step["decision"]))
     return [item for item in sop["inputs"] if item["id"] in used and item["required"]]

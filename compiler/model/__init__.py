@@ -83,8 +83,8 @@ class Sop:
     def used_inputs(self) -> set[str]:
         """The inputs its templates name and its decisions are bound to or test."""
         return memo(self, "used_inputs", lambda: inputs_used(
-            (text for _where, text, is_template in self.texts() if is_template),
-            ((step.input, [option.when for option in step.options]) for step in self.steps.values())))
+            (name for _where, name in self.template_placeholders()),
+            ((step.input, [option.when for option in step.options]) for step in self.steps.values() if step.options)))
 
     def _find_texts(self):
         for key in ("title", "summary", "purpose"):

@@ -8,10 +8,12 @@ step that does not exist).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,10 +115,29 @@ class Bundle:
         self.steps: dict[str, dict[str, dict]] = {
             sop_id: {step["id"]: step for step in sop["steps"]} for sop_id, sop in self.sops.items()
         }
+        self._labels: dict[str, dict[str, str]] = {}
+        self._first_inputs: dict[str, dict] | None = None  # each input id's declaration in the first SOP by id
 
     @classmethod
     def load(cls, source, *, verify_digest: bool = True) -> "Bundle":
-        """A bundle from a path, a JSON text (bytes or str starting with `{`) or a dict."""
+        """A bundle from a path, a JSON text (bytes or str starting with `{`) or a dict.
+
+        A loaded bundle is never changed and holds no cycles, so it is moved out
+        of the cycle collector's sight (`gc.freeze()`, with whatever else the
+        process holds at that moment): otherwise every full collection during
+        a walk would scan all of it again, which slows walks in proportion to
+        the bundle's size.
+        """
+        with _collector_paused():
+            try:
+                bundle = cls._load(source, verify_digest)
+            except RecursionError:  # orjson reads any depth; what reads it after may not
+                raise RuntimeFormatError(TOO_DEEP) from None
+        gc.freeze()
+        return bundle
+
+    @classmethod
+    def _load(cls, source, verify_digest: bool) -> "Bundle":
         data = _read(source)
         if not isinstance(data, dict):
             raise RuntimeFormatError("malformed bundle: the top level must be a JSON object")
@@ -145,15 +166,23 @@ class Bundle:
 
     def input_def(self, name: str, sop_id: str | None = None) -> dict | None:
         """The input declaration for a fact: the given SOP's first, else any SOP's."""
-        order = ([sop_id] if sop_id in self.sops else []) + sorted(self.sops)
-        for candidate in order:
-            for item in self.sops[candidate]["inputs"]:
+        if sop_id in self.sops:
+            for item in self.sops[sop_id]["inputs"]:
                 if item["id"] == name:
                     return item
-        return None
+        if self._first_inputs is None:
+            self._first_inputs = {}
+            for candidate in sorted(self.sops):
+                for item in self.sops[candidate]["inputs"]:
+                    self._first_inputs.setdefault(item["id"], item)
+        return self._first_inputs.get(name)
 
     def labels(self, sop_id: str) -> dict[str, str]:
-        return {item["id"]: item["label"] for item in self.sops[sop_id]["inputs"]}
+        """Each input's label by id (kept: every step shown asks for them)."""
+        found = self._labels.get(sop_id)
+        if found is None:
+            found = self._labels[sop_id] = {item["id"]: item["label"] for item in self.sops[sop_id]["inputs"]}
+        return found
 
     def coerce(self, name: str, value, sop_id: str | None = None):
         """The fact's value in its input's type; text from a command line is converted."""
@@ -212,7 +241,7 @@ def _read(source):
         except (OSError, UnicodeDecodeError) as exc:
             raise RuntimeFormatError(f"cannot read bundle {source}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return json.loads(text, parse_constant=_not_json)
+        return _parse(text)
     except ValueError as exc:
         raise RuntimeFormatError(f"{name} is not valid JSON (truncated or damaged?): {exc}") from None
     except RecursionError:
@@ -222,6 +251,30 @@ def _read(source):
 # No exported bundle nests more than a few dozen levels (the loader refuses
 # SOPs nested deeper than 50); a document nested thousands deep is damage.
 TOO_DEEP = "malformed bundle: it nests far deeper than any exported bundle"
+
+
+def _parse(text: str):
+    """The JSON value of `text`, by orjson (several times faster) or, where
+    orjson refuses it, by json: json then refuses it too, or reads what orjson
+    does not (an integer beyond 64 bits, a lone surrogate), so both read alike."""
+    if orjson is not None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text, parse_constant=_not_json)
+
+
+@contextmanager
+def _collector_paused():
+    """No cycle collection while a bundle's millions of objects are made (they form no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _not_json(constant: str):

@@ -175,3 +175,17 @@ def test_an_invalid_bundle_is_still_explained_where_it_is_wrong(bundle_data):
     bundle_data["sops"]["main"]["steps"][0]["kind"] = "teleport"
     with pytest.raises(RuntimeFormatError, match="sops/main/steps/0"):
         Bundle.load(resealed(bundle_data))
+
+
+def test_a_loaded_bundle_is_kept_out_of_the_cycle_collector(tmp_path, bundle_data):
+    import gc
+    import json as json_module
+
+    from sopc.runtime import Bundle as LoadedBundle
+
+    path = tmp_path / "b.json"
+    path.write_text(json_module.dumps(bundle_data, ensure_ascii=False), encoding="utf-8")
+    was_enabled = gc.isenabled()
+    bundle = LoadedBundle.load(path)
+    assert gc.isenabled() == was_enabled
+    assert gc.get_freeze_count() > 0 and all(o is not bundle.data for o in gc.get_objects())
