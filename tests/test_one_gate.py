@@ -66,7 +66,11 @@ def test_check_clean_mutant_is_accepted_by_every_command(seed, tmp_path):
     folder.mkdir()
     (folder / "procedures.yaml").write_bytes(seeds["procedures.yaml"])
     (folder / name).write_bytes(fuzzing.mutant(seeds[name], rng))
-    accepted_everywhere([folder], tmp_path / "cache")
+    if accepted_everywhere([folder], tmp_path / "cache") and seed % 10 == 0:
+        # One clean mutant in ten is built for real: MkDocs renders its Markdown too.
+        (tmp_path / "mkdocs.yml").write_text("site_name: Gate\n", encoding="utf-8")
+        done = run_sopc("build", "--sources", "sops", "--site-dir", "site", cwd=tmp_path)
+        assert done.returncode == 0, (seed, done.stderr[-2000:])
 
 
 def test_a_check_clean_corpus_builds_a_site(tmp_path):
