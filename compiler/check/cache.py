@@ -106,11 +106,13 @@ def settings_fingerprint(config) -> str:
     return config.fingerprint()
 
 
-def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
+def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool = False):
     """`check_paths`, answered from the cache when nothing changed, and filling it.
 
     On a hit the result's corpus is None: only the problems and counts are
-    kept, which is all the reporters need.
+    kept, which is all the reporters need. With `need_corpus` (the site
+    build), the pipeline always runs, but validates only the files that
+    changed.
     """
     environment = environment_fingerprint()
     files = discover(paths)
@@ -121,7 +123,7 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR):
     whole_key = whole.hexdigest()
     entry_path = cache_dir / (hashlib.sha256(json.dumps([str(p) for p in paths]).encode()).hexdigest()[:32] + ".json")
     entry = _load_entry(entry_path)
-    if entry.get("key") == whole_key:
+    if entry.get("key") == whole_key and not need_corpus:
         result = _result_from(entry.get("result"))
         if result is not None:
             return result

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from sopc.check import Result, check_paths
+from sopc.check import Result
+from sopc.check.cache import check_cached
 from sopc.config import ConfigError, load_config
 from sopc.model import Corpus
 from sopc.report import text as text_report
 from sopc import codes
-from sopc.emit import engines, markdown, publish
+from sopc.emit import engines, incremental, markdown, publish
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
 from sopc.emit import bundle as runtime_bundle
 from sopc.schemas import JAVASCRIPT_RUNTIME, RUNTIME_SCHEMA, SOP_SCHEMA
@@ -83,7 +84,8 @@ def checked(sources, start=None) -> Result:
         config = load_config(start=start)
     except ConfigError as exc:
         raise SiteError(str(exc)) from exc
-    result = check_paths(sources, config)
+    # Files unchanged since the last check are not validated again.
+    result = check_cached(sources, config, need_corpus=True)
     if result.errors:
         raise CheckFailed(result)
     return result
@@ -201,6 +203,7 @@ class BuildOutcome:
     result: Result
     stats: RenderStats | None = None
     engine: str = "mkdocs"
+    only_changed: bool = False  # only the pages that changed were rendered again
 
 
 def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None, cache_dir=CACHE_DIR,
@@ -210,27 +213,43 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
 
     A failed build leaves the previous site as it was.
     """
-    result = checked(sources)
     settings = site_settings(config_file)
     docs = Path(docs_dir).resolve() if docs_dir else settings.docs_dir
     site = Path(site_dir).resolve()
     keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": settings.path,
                             "the docs folder": docs, **{f"the sources {s}": Path(s) for s in sources}})
+    result = checked(sources)  # the first thing written: the check cache
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
         with publish.locked(site.parent, f"the site {site}"):
             publish.remove_leftovers(site)
+            key = _incremental_key(settings, engine, rule_pages, docs)
+            previous = incremental.previous_site(site, cache_dir, key) if key else None
             temporary = publish.temporary_site(site)
             try:
                 generated = render_site(result.corpus, settings, docs, temporary, engine=engine,
-                                        rule_pages=rule_pages, cache_dir=cache_dir, progress=progress)
+                                        rule_pages=rule_pages, cache_dir=cache_dir, progress=progress,
+                                        previous=previous)
                 publish.swap_in(temporary, site)
+                incremental.remember(site, cache_dir, key)
             except BaseException:
                 publish.remove_tree(temporary)
                 raise
     except OSError as exc:
         raise SiteError(f"cannot put the site in place at {site}: {exc.strerror or exc}") from exc
-    return BuildOutcome(site, result, generated.stats, engine)
+    return BuildOutcome(site, result, generated.stats, engine, only_changed=previous is not None)
+
+
+def _incremental_key(settings: engines.SiteSettings, engine: str, rule_pages: bool, docs: Path) -> str | None:
+    """The fingerprint a later build may start from this one with; None when it may not.
+
+    MkDocs only: Zensical decides itself what to render again (its cache in
+    `.cache/`). A configuration with its own menu may list SOPs, which every
+    page then shows: such a site is built from scratch.
+    """
+    if engine != "mkdocs" or settings.nav:
+        return None
+    return incremental.fingerprint(settings.path, engine, {"rule_pages": rule_pages, "docs": str(docs)})
 
 
 def site_settings(config_file) -> engines.SiteSettings:
@@ -245,8 +264,10 @@ def site_settings(config_file) -> engines.SiteSettings:
 
 
 def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into: Path, *, engine: str = "mkdocs",
-                rule_pages: bool = False, cache_dir=CACHE_DIR, progress: bool = True) -> Generated:
-    """Generate the pages of a checked corpus into `docs`, then build the site into the folder `into`."""
+                rule_pages: bool = False, cache_dir=CACHE_DIR, progress: bool = True,
+                previous: Path | None = None) -> Generated:
+    """Generate the pages of a checked corpus into `docs`, then build the site
+    into the folder `into` (from `previous`, re-rendering only what changed)."""
     docs.mkdir(parents=True, exist_ok=True)
     # Locked until the engine has read the pages: another build must not
     # rewrite them in between.
@@ -255,7 +276,7 @@ def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into
                                   site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
         try:
             engines.build(engine, settings, docs, navigation(rule_pages), into,
-                          generated_pages=generated.pages(), origins=page_origins(corpus))
+                          generated_pages=generated.pages(), origins=page_origins(corpus), previous=previous)
         except engines.EngineError as exc:
             raise SiteError(str(exc)) from exc
     return generated

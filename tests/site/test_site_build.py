@@ -218,3 +218,45 @@ def test_an_sop_page_does_not_grow_with_the_number_of_sops(tmp_path, sopc):
         assert sopc("build", cwd=root).returncode == 0
         sizes[name] = len((root / "site" / "sops" / "loan-servicing" / "index.html").read_bytes())
     assert abs(sizes["many"] - sizes["few"]) < 200, sizes
+
+
+def search_pages(built: Path) -> dict[str, str]:
+    """Page -> all its indexed text, from the search index."""
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        pages[page] = pages.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    return pages
+
+
+def test_a_rebuild_renders_only_what_changed_and_keeps_search_whole(tmp_path, sopc):
+    root = kb_project(tmp_path / "kb", SAMPLE)
+    assert "only the changed" not in sopc("build", cwd=root).stdout
+    built = root / "site"
+    before = search_pages(built)
+    untouched = built / "sops" / "billing-question" / "index.html"
+    stamp = untouched.stat().st_mtime_ns
+
+    loan = root / "sops" / "loan.yaml"
+    loan.write_text(loan.read_text(encoding="utf-8").replace("do: Open the loan.", "do: Open the loan file now."),
+                    encoding="utf-8")
+    again = sopc("build", cwd=root)
+    assert again.returncode == 0 and "only the changed pages rendered again" in again.stdout, again.stdout
+    assert untouched.stat().st_mtime_ns == stamp, "an unchanged page is not rendered again"
+    assert "Open the loan file now." in (built / "sops" / "loan-servicing" / "index.html").read_text(encoding="utf-8")
+    after = search_pages(built)
+    assert set(after) == set(before)
+    assert "Open the loan file now." in after["sops/loan-servicing/"] and "Open the loan." not in after["sops/loan-servicing/"]
+
+    (root / "sops" / "billing.yaml").unlink()
+    removed = sopc("build", cwd=root)
+    assert removed.returncode == 0 and "only the changed" in removed.stdout
+    assert not (built / "sops" / "billing-question").exists()
+    assert "sops/billing-question/" not in search_pages(built)
+
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name: Support SOPs", "site_name: Other"),
+                      encoding="utf-8")
+    whole = sopc("build", cwd=root)
+    assert whole.returncode == 0 and "only the changed" not in whole.stdout, "a new configuration renders every page"
