@@ -23,6 +23,7 @@ from sopc.diff.words import DELETED, INSERTED, around_changes, spaced
 
 MARKER = "<!-- sopc-diff -->"  # how the CI recipe finds its own comment to update
 BUDGET = 60_000
+MAX_WAYS_SHOWN = 10  # per SOP, of the ways added and of those gone
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 WORD_JOINER = "\u2060"
@@ -131,9 +132,12 @@ def sop_section(diff):
             continue
         lines.append(f"**{title}**")
         lines.append("")
-        for change in items:
+        shown, left = capped(items)
+        for change in shown:
             where = f"{code(change.step)}: " if change.step else ""
             lines.append(f"- {where}{describe(change, style)}")
+        if left:
+            lines.append(f"- _and {left} more ways to an outcome added or gone (all of them: `--format json`)_")
         lines.append("")
     chart = chart_lines(diff)
 
@@ -141,6 +145,19 @@ def sop_section(diff):
         return lines + (chart if with_chart else [])
 
     return section
+
+
+def capped(changes, most: int = MAX_WAYS_SHOWN):
+    """The changes with at most `most` ways added and `most` ways gone; how many ways were left out."""
+    seen: dict[str, int] = {}
+    shown = []
+    for change in changes:
+        if change.kind in ("way-added", "way-removed"):
+            seen[change.kind] = seen.get(change.kind, 0) + 1
+            if seen[change.kind] > most:
+                continue
+        shown.append(change)
+    return shown, len(changes) - len(shown)
 
 
 def chart_lines(diff) -> list[str]:

@@ -110,3 +110,14 @@ def test_an_sop_too_large_for_a_mermaid_diagram_gets_a_note_instead(repo):
     repo.commit()
     page = render(markdown_of(repo, "HEAD~1", "HEAD"))
     assert mermaid_blocks(page) == [] and "No flowchart" in page
+
+
+def test_a_comment_lists_ten_ways_each_way_and_counts_the_rest():
+    from sopc.diff.changes import Change
+    from sopc.diff.markdown import capped
+
+    ways = [Change(kind, "s", "end", "resolved", None, ["a", str(i)]) for kind in ("way-added", "way-removed")
+            for i in range(15)]
+    shown, left = capped(ways + [Change("step-added", "s", "x", new="X")])
+    assert [c.kind for c in shown].count("way-added") == 10 and [c.kind for c in shown].count("way-removed") == 10
+    assert left == 10 and shown[-1].kind == "step-added"
