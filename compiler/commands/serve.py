@@ -71,6 +71,7 @@ class Preview:
         self.folder = Path(tempfile.mkdtemp(prefix="sopc-serve-"))
         self.current = Build(0, problem_page=_page("Building", "<p>The first build is under way.</p>"))
         self._fingerprint = None
+        self._key: str | None = None  # what the site shown now was built with
 
     def rebuild(self) -> Build:
         version = self.current.version + 1
@@ -98,8 +99,14 @@ class Preview:
         result = site.checked(self.options.sources)
         settings = site.site_settings(self.options.config_file)
         docs = Path(self.options.docs_dir).resolve() if self.options.docs_dir else settings.docs_dir
+        # Start from the site shown now when it was built the same way (only
+        # the pages that changed are rendered again).
+        key = site.incremental_key(settings, self.options.engine, self.options.rule_pages, docs)
+        previous = self.current.site if key and key == self._key else None
+        self._key = None
         site.render_site(result.corpus, settings, docs, into, engine=self.options.engine,
-                         rule_pages=self.options.rule_pages, progress=False)
+                         rule_pages=self.options.rule_pages, progress=False, previous=previous)
+        self._key = key
 
     def changed(self) -> bool:
         """Whether a watched file changed since the last call."""

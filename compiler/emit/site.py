@@ -223,7 +223,7 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
         site.parent.mkdir(parents=True, exist_ok=True)
         with publish.locked(site.parent, f"the site {site}"):
             publish.remove_leftovers(site)
-            key = _incremental_key(settings, engine, rule_pages, docs)
+            key = incremental_key(settings, engine, rule_pages, docs)
             previous = incremental.previous_site(site, cache_dir, key) if key else None
             temporary = publish.temporary_site(site)
             try:
@@ -240,7 +240,7 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
     return BuildOutcome(site, result, generated.stats, engine, only_changed=previous is not None)
 
 
-def _incremental_key(settings: engines.SiteSettings, engine: str, rule_pages: bool, docs: Path) -> str | None:
+def incremental_key(settings: engines.SiteSettings, engine: str, rule_pages: bool, docs: Path) -> str | None:
     """The fingerprint a later build may start from this one with; None when it may not.
 
     MkDocs only: Zensical decides itself what to render again (its cache in
