@@ -10,6 +10,14 @@
 
 import { RuntimeFormatError } from "./errors.js";
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Keys sorted in code point order, as Python sorts them. UTF-16 code unit order (the
+ * default sort) is the same unless a key holds a character beyond U+FFFF. */
+export function sortKeys(keys) {
+  return keys.some((key) => SURROGATE.test(key)) ? keys.sort(compareKeys) : keys.sort();
+}
+
 /** Keys in code point order, as Python sorts them (not UTF-16 code unit order). */
 export function compareKeys(a, b) {
   if (a === b) return 0;
@@ -81,7 +89,7 @@ export function dumps(value, { indent } = {}) {
       if (item.length === 0) return "[]";
       return "[" + inner + item.map((x) => write(x, depth + 1)).join("," + inner) + outer + "]";
     }
-    const keys = Object.keys(item).filter((k) => item[k] !== undefined).sort(compareKeys);
+    const keys = sortKeys(Object.keys(item).filter((k) => item[k] !== undefined));
     if (keys.length === 0) return "{}";
     return "{" + inner + keys.map((k) => quote(k) + colon + write(item[k], depth + 1)).join("," + inner) + outer + "}";
   };
@@ -106,7 +114,7 @@ export function parseWithCanonical(text, name) {
 
 // No exported bundle nests more than a few dozen levels; a document nested
 // hundreds deep is damage (and would exhaust the stack).
-const MAX_DEPTH = 500;
+export const MAX_DEPTH = 500;
 
 class Parser {
   constructor(text, name) {
@@ -146,7 +154,7 @@ class Parser {
     if (c === "{") {
       const members = new Map();
       const value = this.object(members);
-      const keys = [...members.keys()].sort(compareKeys);
+      const keys = sortKeys([...members.keys()]);
       return [value, "{" + keys.map((k) => quote(k) + ":" + members.get(k)).join(",") + "}"];
     }
     if (c === "[") return this.array();
