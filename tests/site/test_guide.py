@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from sopc.runtime import Bundle, Session
-from test_browser import ARTIFACTS, REPO, Server, browser, build, open_page  # noqa: F401 (fixtures)
+from test_browser import (ARTIFACTS, REPO, Server, browser, build, hostile_site,  # noqa: F401 (fixtures)
+                          open_page)
 from site_helpers import run_cli
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -306,3 +307,17 @@ def test_waits_show_what_is_awaited_and_facts_asked_for_decide(waiting_site, ope
     link = page.locator(".sopc-guide-handoff a")
     assert link.get_attribute("href") == "https://example.com/outside"
     assert page.locator(".sopc-guide-attempt", has_text="used up").count() == 1
+
+
+def test_hostile_sop_text_stays_text_in_guided_mode(hostile_site, open_page):
+    page = open_page(hostile_site + "sops/hostile/")
+    page.get_by_role("button", name="Guide me").click()
+    page.locator("[name=name]").fill('<img src=x onerror="window.__pwned=1">')
+    page.get_by_role("button", name="Start the walk").click()
+    page.locator(".sopc-guide-current .sopc-guide-option").first.click()
+    page.get_by_role("button", name="The wait is over").click()
+    page.locator(".sopc-guide-end").wait_for()
+    panel = page.locator(".sopc-guide-panel")
+    assert "<script>window.__pwned=1</script>" in panel.inner_text()  # shown as the text it is
+    assert panel.locator("script, img").count() == 0
+    assert page.evaluate("window.__pwned") is None
