@@ -251,7 +251,7 @@ def _prose(text: str, placeholder, links: bool = True) -> str:
     pieces = []
     position = 0
     for link in _INLINE_LINK.finditer(text):
-        pieces.append(_words(text[position:link.start()], placeholder, links))
+        pieces.append(_no_image_mark(_words(text[position:link.start()], placeholder, links)))
         pieces.append(_link(link, placeholder))
         position = link.end()
     pieces.append(_words(text[position:], placeholder, links))
@@ -279,11 +279,16 @@ def _escape_with_links(text: str, links: bool) -> str:
     for match in _ADDRESS.finditer(text):
         url = match.group("auto") or _TRAILING_PUNCTUATION.sub("", match.group("bare"))
         end = match.end() if match.group("auto") else match.start() + len(url)
-        pieces.append(_escape_prose(text[position:match.start()]))
+        pieces.append(_no_image_mark(_escape_prose(text[position:match.start()])))
         pieces.append(link_to(url))
         position = end
     pieces.append(_escape_prose(text[position:]))
     return "".join(pieces)
+
+
+def _no_image_mark(before_link: str) -> str:
+    # A `!` right before a link we write would make it an image (a remote load).
+    return before_link[:-1] + "&#33;" if before_link.endswith("!") else before_link
 
 
 def link_to(url: str) -> str:

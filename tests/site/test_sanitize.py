@@ -239,3 +239,39 @@ def test_a_hash_starting_a_line_is_text_unless_a_heading_is_meant(text, heading,
     page = rendered(text)
     assert [tag for tag, _ in page.tags if tag.startswith("h")] == ([heading] if heading else [])
     assert page.text == shown
+
+
+# -- seeded fuzz: random mixes of Markdown and HTML syntax ----------------------------
+
+FUZZ_TOKENS = [
+    "<", ">", "[", "]", "](", ")", "(", "javascript:", "JaVa\tScript:", "data:text/html,", "!", "{:", "}", "{",
+    "{{ name }}", " onclick=", "onerror=", '"', "'", "`", "```\n", "~~~\n", "\r", "\n", "\n\n", "    ", "- ", "1. ",
+    "# ", "## ", "#", "!!! note\n", "??? x\n", "<https://", "https://a.example/", "mailto:a@b.c", "&#", "&#x6a;", ";",
+    "x", " ", "*", "_", "|", "<img src=x onerror=y>", "<script>", "</script>", "<a href=", "=", "===\n", "---\n",
+    "[x]: ", "\\", "<!--", "-->", "<div markdown>", "</div>", "&lt;", "&amp;", ":", "/", "?", "%", "\t",
+]
+FUZZ_TAGS = {"p", "a", "code", "pre", "span", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em",
+             "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "small"}
+CONTEXTS = {
+    "markdown": lambda t: sanitize.markdown(t, lambda name: f'<span class="ph">{name}</span>'),
+    "line": lambda t: sanitize.line(t, lambda name: f'<span class="ph">{name}</span>'),
+    "heading": lambda t: "# " + sanitize.inline(t),
+    "cell": lambda t: "| A |\n|---|\n| " + sanitize.cell(t) + " |",
+    "own html": lambda t: f'<small class="x">{sanitize.plain(t)}</small>',
+}
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_random_syntax_never_leaves_markup_a_handler_or_an_unsafe_link(context):
+    import os
+    import random
+
+    seed = int(os.environ.get("SOPC_FUZZ_SEED", "7"))
+    rng = random.Random(f"{seed}-{context}")
+    for attempt in range(400):
+        text = "".join(rng.choice(FUZZ_TOKENS) for _ in range(rng.randint(1, 40)))
+        page = Elements(to_html(CONTEXTS[context](text)))
+        for tag, attrs in page.tags:
+            assert tag in FUZZ_TAGS, (seed, attempt, text, tag)
+            assert set(attrs) <= {"href", "class", "id", "title", "style", "align"}, (seed, attempt, text, attrs)
+            assert sanitize.is_safe_url(attrs.get("href") or ""), (seed, attempt, text, attrs)
