@@ -85,7 +85,7 @@ COVERED = """() => {
 def start_outside_its_frame(page):
     """Where the chart's start node lies outside the chart's frame or the screen, if it does."""
     chart_in_view(page)
-    start = page.locator("figure.sopc-flowchart .sopc-start").bounding_box()
+    start = page.locator("figure.sopc-flowchart .sopc-chart-canvas .sopc-start").bounding_box()
     frame = page.locator(".sopc-chart-viewport").bounding_box()
     screen = page.viewport_size
     inside = (frame["x"] <= start["x"] and start["x"] + start["width"] <= frame["x"] + frame["width"]
@@ -169,12 +169,29 @@ def test_the_chart_zooms_pans_and_opens_full_screen(seed_site, open_page):
     assert page.locator("figure.sopc-flowchart").bounding_box()["width"] < 390
 
 
+def test_a_large_chart_has_an_overview_that_moves_it_on_a_wide_screen(seed_site, open_page):
+    page = open_page(f"{seed_site}sops/{largest_sop().id}/", "desktop")
+    chart_in_view(page)
+    overview = page.locator(".sopc-chart-overview")
+    sync_api.expect(overview).to_be_visible()
+    frame_before = page.locator(".sopc-chart-overview-frame").bounding_box()
+    box = overview.bounding_box()
+    start = page.locator("figure.sopc-flowchart .sopc-chart-canvas .sopc-start").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.9)  # near the end of the chart
+    page.wait_for_timeout(150)
+    assert "#" not in page.url
+    assert page.locator("figure.sopc-flowchart .sopc-chart-canvas .sopc-start").bounding_box()["y"] < start["y"] - 200
+    assert page.locator(".sopc-chart-overview-frame").bounding_box()["y"] > frame_before["y"]
+    phone = open_page(f"{seed_site}sops/{largest_sop().id}/", "phone")
+    assert not phone.locator(".sopc-chart-overview").is_visible()  # no room for it on a phone
+
+
 def test_dragging_the_chart_pans_without_following_a_link(seed_site, open_page):
     sop = largest_sop()
     page = open_page(f"{seed_site}sops/{sop.id}/", "desktop")
     chart_in_view(page)
     frame = page.locator(".sopc-chart-viewport").bounding_box()
-    first = page.locator("figure.sopc-flowchart .sopc-node").first.bounding_box()
+    first = page.locator("figure.sopc-flowchart .sopc-chart-canvas .sopc-node").first.bounding_box()
     x, y = first["x"] + first["width"] / 2, first["y"] + first["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
@@ -182,7 +199,7 @@ def test_dragging_the_chart_pans_without_following_a_link(seed_site, open_page):
     page.mouse.up()
     page.wait_for_timeout(150)
     assert "#" not in page.url
-    moved = page.locator("figure.sopc-flowchart .sopc-node").first.bounding_box()
+    moved = page.locator("figure.sopc-flowchart .sopc-chart-canvas .sopc-node").first.bounding_box()
     assert moved["y"] < first["y"] - 100 and frame["y"] < first["y"]
 
 

@@ -14,6 +14,8 @@
   var READABLE_SCALE = 0.92;
   var MAX_SCALE = 4;
   var DRAG_THRESHOLD = 6;
+  var OVERVIEW_SIZE = 220;
+  var OVERVIEW_ABOVE = 0.6;  // share of the chart on screen above which no overview is needed
 
   function onEveryPage(setUp) {
     // Material's instant navigation swaps pages without reloading scripts.
@@ -58,8 +60,10 @@
       maxScale: MAX_SCALE, minScale: 0.05, step: 0.25, cursor: "grab", animate: false,
     });
     this.addControls();
+    this.addOverview();
     this.keepClicksFromDrags();
     figure.classList.add("sopc-chart-ready");
+    figure.sopcChart = this;  // for other scripts of the site (guided mode shows its step with it)
   }
 
   Chart.prototype.addControls = function () {
@@ -92,6 +96,63 @@
         chart.toggleFullScreen();
       }
     });
+  };
+
+  Chart.prototype.addOverview = function () {
+    // The whole chart in small, with the part on screen outlined: click it to
+    // go there. Shown by the CSS on wide screens, where it leaves room.
+    var chart = this;
+    var overview = document.createElement("div");
+    overview.className = "sopc-chart-overview";
+    overview.setAttribute("aria-hidden", "true");
+    var copy = this.svg.cloneNode(true);
+    copy.removeAttribute("style");
+    copy.removeAttribute("aria-label");
+    copy.querySelectorAll("a").forEach(function (link) {
+      link.removeAttribute("href");
+      link.removeAttributeNS("http://www.w3.org/1999/xlink", "href");
+    });
+    var frame = document.createElement("div");
+    frame.className = "sopc-chart-overview-frame";
+    overview.appendChild(copy);
+    overview.appendChild(frame);
+    // At most OVERVIEW_SIZE px on its longer side, so a tall chart's overview stays small.
+    var longer = Math.max(this.naturalWidth, this.naturalHeight);
+    overview.style.width = Math.round(OVERVIEW_SIZE * this.naturalWidth / longer) + "px";
+    this.viewport.appendChild(overview);
+    this.overview = overview;
+    this.overviewFrame = frame;
+    overview.addEventListener("pointerdown", function (event) { event.stopPropagation(); });
+    overview.addEventListener("click", function (event) {
+      var box = overview.getBoundingClientRect();
+      var ratio = chart.naturalWidth / box.width;
+      var view = chart.size();
+      chart.place(chart.panzoom.getScale(), (event.clientX - box.left) * ratio, (event.clientY - box.top) * ratio,
+        view.width / 2, view.height / 2);
+    });
+    this.canvas.addEventListener("panzoomchange", function () { chart.outlineView(); });
+  };
+
+  Chart.prototype.outlineView = function () {
+    // The chart's part on screen, in the overview's pixels; no overview while
+    // most of the chart is on screen anyway (it would only cover boxes).
+    var ratio = parseFloat(this.overview.style.width) / this.naturalWidth;
+    var scale = this.panzoom.getScale();
+    var pan = this.panzoom.getPan();
+    var view = this.size();
+    var cx = this.naturalWidth / 2;
+    var cy = this.naturalHeight / 2;
+    var left = Math.max(0, -cx / scale + cx - pan.x);
+    var top = Math.max(0, -cy / scale + cy - pan.y);
+    var right = Math.min(this.naturalWidth, (view.width - cx) / scale + cx - pan.x);
+    var bottom = Math.min(this.naturalHeight, (view.height - cy) / scale + cy - pan.y);
+    var shown = (right - left) * (bottom - top) / (this.naturalWidth * this.naturalHeight);
+    this.overview.classList.toggle("sopc-overview-idle", shown > OVERVIEW_ABOVE);
+    var style = this.overviewFrame.style;
+    style.left = left * ratio + "px";
+    style.top = top * ratio + "px";
+    style.width = Math.max(0, right - left) * ratio + "px";
+    style.height = Math.max(0, bottom - top) * ratio + "px";
   };
 
   Chart.prototype.keepClicksFromDrags = function () {
