@@ -235,7 +235,7 @@ def test_screenshots(seed_site, open_page, viewport, scheme):
         page.screenshot(path=ARTIFACTS / f"{name}-{viewport}-{scheme}.png")
         if path:
             page.locator("figure.sopc-flowchart").scroll_into_view_if_needed()
-            assert page.locator("figure.sopc-flowchart svg").is_visible()
+            assert page.locator("figure.sopc-flowchart svg").first.is_visible()
             page.screenshot(path=ARTIFACTS / f"{name}-flowchart-{viewport}-{scheme}.png")
 
 

@@ -108,6 +108,7 @@
     var copy = this.svg.cloneNode(true);
     copy.removeAttribute("style");
     copy.removeAttribute("aria-label");
+    copy.setAttribute("class", "sopc-chart-overview-svg");
     copy.querySelectorAll("a").forEach(function (link) {
       link.removeAttribute("href");
       link.removeAttributeNS("http://www.w3.org/1999/xlink", "href");
