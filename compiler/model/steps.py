@@ -149,7 +149,8 @@ class Step:
         Kept after the first call: several rules and the flowchart ask for
         them, and a step is not changed once the model is built.
         """
-        return memo(self, "edges", lambda: [edge for prop in _LEADING for edge in prop.edges(self)])
+        return memo(self, "edges", lambda: [edge for prop in _LEADING if getattr(self, prop.key)
+                                            for edge in prop.edges(self)])
 
 
 # -- how each property is read, followed, shown and carried ------------------------
@@ -170,7 +171,7 @@ class Property:
     """
 
     key: str
-    build: Callable[[object, Path], object] = lambda value, where: value
+    build: Callable[[object, Path], object] | None = None  # None: the value as written
     texts: Callable[[Step], Iterable[Text]] | None = None
     edges: Callable[[Step], list[Edge]] | None = None
     goes_on: bool = False
@@ -386,6 +387,9 @@ _DEFAULT_KIND = next(kind for kind in KINDS.values() if kind.marked_by is None)
 
 
 def kind_of(step: Step) -> Kind:
+    known = step.__dict__.get("_kind")  # set once the step is built: it never changes after
+    if known is not None:
+        return known
     for kind in _DECIDING:
         if getattr(step, kind.marked_by):
             return kind
@@ -401,7 +405,8 @@ def dead_end_reason(step: Step) -> str | None:
 def step_texts(step: Step) -> Iterator[Text]:
     """(where, text, is_template) for every piece of prose the step holds, in reading order."""
     for prop in _WITH_TEXT:
-        yield from prop.texts(step)
+        if getattr(step, prop.key):
+            yield from prop.texts(step)
 
 
 # -- building ---------------------------------------------------------------------
@@ -409,11 +414,15 @@ def step_texts(step: Step) -> Iterator[Text]:
 def build_step(step_id: str, index: int, data: dict, following: str | None) -> Step:
     """The step of a validated document's `steps.<step_id>`; `following` is the step written after it."""
     where = ("steps", step_id)
-    values = {key: PROPERTIES[key].build(value, where + (key,)) for key, value in data.items()}
+    values = {}
+    for key, value in data.items():
+        build = PROPERTIES[key].build
+        values[key] = value if build is None else build(value, where + (key,))
     step = Step(id=step_id, index=index, written=frozenset(data), where=where, **values)
     if not step.title:
         step.title = humanize(step_id)
-    if step.next is None and kind_of(step).without_next:
+    kind = step.__dict__["_kind"] = kind_of(step)
+    if step.next is None and kind.without_next:
         step.next, step.next_is_implicit = following, True
     return step
 
