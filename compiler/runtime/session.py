@@ -316,9 +316,20 @@ def _option_index(options: list[dict], answer) -> int | None:
     return None
 
 
+# The largest integer every runtime holds exactly: JSON numbers are doubles in JavaScript.
+_EXACT = 2 ** 53
+
+
+def _json_integer(text: str):
+    """An integer of a saved state as every runtime reads it: beyond 2^53, the
+    nearest double (as JavaScript does), so a state restores alike everywhere."""
+    number = int(text)
+    return number if -_EXACT <= number <= _EXACT else float(text)
+
+
 def _read_state(text) -> dict:
     try:
-        state = json.loads(text) if isinstance(text, (str, bytes)) else text
+        state = json.loads(text, parse_int=_json_integer) if isinstance(text, (str, bytes)) else text
     except ValueError as exc:
         raise SessionFormatError(f"saved session is not valid JSON (truncated or damaged?): {exc}") from None
     except RecursionError:
