@@ -37,14 +37,18 @@ class Side:
     corpus: Corpus
     problems: list[Problem] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # source paths of the files that did not load
-    # The folder the SOP files' paths are taken from, and how that prefix is
-    # shown (`REVISION:` for a revision; None: paths are shown as they are).
+    # Source paths are taken relative to `root` (None: as shown). A revision's
+    # files are copied into `extracted` (its repository root) and shown as
+    # `REVISION:path`, the path from the repository root, as git names them.
     root: str | None = None
-    shown_root: str | None = None
+    extracted: str | None = None
 
     def source_path(self, sop: Sop) -> str:
-        """The path of the SOP's file as its author knows it (without the revision)."""
-        return _strip(sop.path, self.root)
+        """Where the SOP's file is, comparable between sides (the revision and the folder left out)."""
+        return self.relative(sop.path)
+
+    def relative(self, path: str) -> str:
+        return path if self.root is None else Path(os.path.relpath(path, self.root)).as_posix()
 
     def cannot_tell(self, sop_id: str, other: "Side") -> bool:
         """Whether this side may hold the other side's SOP `sop_id` in a file that does not load."""
@@ -52,15 +56,9 @@ class Side:
         return sop_id in self.corpus.unusable_ids or (sop is not None and other.source_path(sop) in self.broken)
 
     def shown_path(self, path: str) -> str:
-        if self.shown_root is None:
+        if self.extracted is None:
             return path
-        return self.shown_root + _strip(path, self.root)
-
-
-def _strip(path: str, root: str | None) -> str:
-    if root and path.startswith(root + "/"):
-        return path[len(root) + 1:]
-    return path
+        return f"{self.name}:{Path(os.path.relpath(path, self.extracted)).as_posix()}"
 
 
 def is_path(spec: str) -> bool:
@@ -81,19 +79,21 @@ def load_side(spec: str | None, sources: list[str], scratch: str) -> Side:
     root = tempfile.mkdtemp(prefix="side-", dir=scratch)
     links = extract_revision(spec, sources, root)
     prefix = git_output(["rev-parse", "--show-prefix"]).strip()  # where the working folder is in the repository
-    here = os.path.join(root, prefix)
-    inside = [os.path.join(here, source) for source in sources]
+    # Normalized: the working folder itself may hold no SOP file, and so not exist in the copy.
+    here = os.path.normpath(os.path.join(root, prefix))
+    inside = [os.path.normpath(os.path.join(here, source)) for source in sources]
     unread = [Problem(display_path(Path(root) / name), 1, 1, "SOP004", "unreadable-file",
                       "a symbolic link: links are not followed in a git revision") for name in links]
-    return _loaded(spec, [p for p in inside if os.path.lexists(p)], display_path(Path(here)), f"{spec}:{prefix}", unread)
+    return _loaded(spec, [p for p in inside if os.path.lexists(p)], display_path(Path(here)),
+                   display_path(Path(root)), unread)
 
 
-def _loaded(name: str, paths: list[str], root: str | None = None, shown_root: str | None = None, unread=()) -> Side:
+def _loaded(name: str, paths: list[str], root: str | None = None, extracted: str | None = None, unread=()) -> Side:
     corpus, problems, _files = load_corpus(paths)
     problems = list(unread) + problems
-    side = Side(name, corpus, root=root, shown_root=shown_root)
+    side = Side(name, corpus, root=root, extracted=extracted)
     side.problems = [replace(p, path=side.shown_path(p.path)) for p in problems]
-    side.broken = {_strip(p.path, root) for p in problems}
+    side.broken = {side.relative(p.path) for p in problems}
     return side
 
 

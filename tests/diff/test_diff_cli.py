@@ -130,3 +130,21 @@ def test_two_folders_match_files_by_their_place_for_a_rename(repo, tmp_path):
     report = json.loads(repo.diff(str(old), "sops", "--format", "json").stdout)
     assert [(s["id"], s["status"], s["old_id"], s["path"]) for s in report["sops"]] == \
         [("rejected-payment-calls", "renamed", "rejected-payment-outreach", f"sops/{RPO}")]
+
+
+def test_from_a_subfolder_of_the_repository(repo):
+    from helpers import run_sopc
+
+    repo.edit(RPO, NO_ANSWER, RETARGETED)
+    repo.edit("autopay-opt-out-request.yaml", "sop: autopay-opt-out-request\n", "sop: autopay-opt-out-request\nbogus: 1\n")
+    repo.commit()
+    (repo.path / "notes").mkdir()
+    for args in (["HEAD~1", "HEAD"], ["HEAD~1"]):
+        done = run_sopc("diff", *args, "--sources", "../sops", "--format", "json", cwd=repo.path / "notes")
+        report = json.loads(done.stdout)
+        assert changes(report, "option-retargeted"), args
+        assert {c["sop"] for c in changes(report, "sop-not-compared")} == {"autopay-opt-out-request"}, args
+    assert [p["path"] for p in report["problems"]] == ["../sops/autopay-opt-out-request.yaml"]
+    report = json.loads(run_sopc("diff", "HEAD~1", "HEAD", "--sources", "../sops", "--format", "json",
+                                 cwd=repo.path / "notes").stdout)
+    assert [p["path"] for p in report["problems"]] == ["HEAD:sops/autopay-opt-out-request.yaml"]
