@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from sopc.model.base import memo
 from sopc.model.graph import flow
 
 EXIT = object()  # the end of a walk of the SOP: an end, or a hand-off without `then` that ends it
@@ -33,9 +32,6 @@ class Walkable:
     succ: dict = field(default_factory=dict)  # node -> nodes it goes on to within the SOP
     calls: dict = field(default_factory=dict)  # hand-off node -> (SOP handed off to, `then` node or None)
     exits: set = field(default_factory=set)  # ends, and hand-offs to procedures without `then`
-
-    def nodes(self):
-        return self.succ.keys()
 
 
 def walkable(sop, corpus, expanded=frozenset()) -> Walkable:
