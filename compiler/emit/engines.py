@@ -111,20 +111,22 @@ def plugin_name(entry) -> str:
 
 
 def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: Path,
-          generated_pages: frozenset = frozenset(), origins: dict | None = None, previous: Path | None = None) -> None:
+          generated_pages: frozenset = frozenset(), origins: dict | None = None, previous: Path | None = None,
+          removed: tuple = ()) -> None:
     """Build the site of the pages in `docs_dir` into the folder `into` with `engine`.
 
     The rendered HTML of `generated_pages` (paths relative to `docs_dir`) is
     sanitized before it is written (`sanitize.page_html`); `origins` names
     the source of a page, for messages. With `previous` (MkDocs only), only
     the pages that changed since that site was built are rendered again
-    (`sopc.emit.incremental`).
+    (`sopc.emit.incremental`); `removed` names the files this generation
+    removed from `docs_dir`, which must not survive from `previous` either.
     """
     if engine == "zensical":
         _zensical(settings, docs_dir, nav, into)
         sanitize_built_pages(into, generated_pages, settings.directory_urls)
     else:
-        _mkdocs(settings, docs_dir, nav, into, generated_pages, origins or {}, previous)
+        _mkdocs(settings, docs_dir, nav, into, generated_pages, origins or {}, previous, removed)
 
 
 def _missing_stylesheets(settings: SiteSettings) -> list:
@@ -138,7 +140,7 @@ def missing_scripts(configured) -> list:
 
 
 def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, generated_pages: frozenset,
-            origins: dict, previous: Path | None = None) -> None:
+            origins: dict, previous: Path | None = None, removed: tuple = ()) -> None:
     try:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
@@ -167,7 +169,7 @@ def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, gener
         with incremental.dirty_warning_silenced():
             mkdocs_build(config, dirty=previous is not None)
         if previous is not None:
-            incremental.finish(previous, into, docs_dir, settings.directory_urls)
+            incremental.finish(previous, into, docs_dir, settings.directory_urls, removed)
     except (MkDocsException, Abort) as exc:
         raise EngineError(f"MkDocs could not build the site: {exc}") from exc
     except (OSError, RecursionError, ValueError) as exc:

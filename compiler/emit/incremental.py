@@ -104,9 +104,14 @@ def page_url(markdown_path: str, directory_urls: bool) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
-def finish(previous: Path, into: Path, docs_dir: Path, directory_urls: bool) -> None:
+def finish(previous: Path, into: Path, docs_dir: Path, directory_urls: bool, removed=()) -> None:
     """After a dirty build into a copy of `previous`: delete the pages whose
-    Markdown is gone, and index every page, not only those re-rendered."""
+    Markdown is gone and the copies of other files `removed` from the docs
+    folder (the bundle of a deleted SOP), and index every page, not only
+    those re-rendered."""
+    for relative in removed:
+        if not relative.endswith(".md"):
+            _remove_output(into / relative)
     present = {page_url(path.relative_to(docs_dir).as_posix(), directory_urls)
                for path in Path(docs_dir).rglob("*.md")
                if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)}

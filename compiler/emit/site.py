@@ -276,7 +276,8 @@ def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into
                                   site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
         try:
             engines.build(engine, settings, docs, navigation(rule_pages), into,
-                          generated_pages=generated.pages(), origins=page_origins(corpus), previous=previous)
+                          generated_pages=generated.pages(), origins=page_origins(corpus), previous=previous,
+                          removed=tuple(generated.removed))
         except engines.EngineError as exc:
             raise SiteError(str(exc)) from exc
     return generated

@@ -144,3 +144,17 @@ def test_the_plugin_sanitizes_the_pages_it_generated():
     assert plugin.on_page_content('<p onclick="x()">a<script>x</script></p>', page=page) == "<p>a</p>"
     other = SimpleNamespace(file=SimpleNamespace(src_uri="guide.md"))
     assert "onclick" in plugin.on_page_content('<p onclick="x()">a</p>', page=other)
+
+
+def test_a_deleted_sop_leaves_nothing_of_its_own_in_the_next_site(tmp_path, sopc):
+    # The incremental build starts from a copy of the previous site: the
+    # deleted SOP's guided-mode bundle once stayed published.
+    root = project(tmp_path)
+    args = ("build", "--sources", "sops", "--docs-dir", "docs", "--config-file", REPO / "mkdocs.yml")
+    assert sopc(*args, cwd=root).returncode == 0
+    assert list((root / "site").rglob("billing-question*"))
+    (root / "sops" / "billing.yaml").unlink()
+    done = sopc(*args, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert list((root / "site").rglob("billing-question*")) == []
+    assert list((root / "docs").rglob("billing-question*")) == []
