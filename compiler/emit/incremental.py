@@ -119,11 +119,27 @@ def finish(previous: Path, into: Path, docs_dir: Path, directory_urls: bool, rem
     old = json.loads((previous / SEARCH_INDEX).read_text(encoding="utf-8"))
     for gone in {_page_of(entry["location"]) for entry in old["docs"]} - present:
         _remove_output(into / gone if gone else into / "index.html")
+    _remove_stale_files(into, Path(docs_dir))
     rebuilt = {_page_of(entry["location"]) for entry in new["docs"]}
     kept = [entry for entry in old["docs"]
             if _page_of(entry["location"]) not in rebuilt and _page_of(entry["location"]) in present]
     new["docs"] = kept + new["docs"]
     (into / SEARCH_INDEX).write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _remove_stale_files(into: Path, docs_dir: Path) -> None:
+    """Delete the copied files of the docs folder that are gone from it (a removed SOP's bundle).
+
+    A file counts as one of the docs folder's when its folder is there too
+    (`assets/sopc/bundles/`); the theme's files (`assets/javascripts/`, no
+    such folder in the docs) and the pages (handled by the search index) stay.
+    """
+    for output in [path for path in into.rglob("*") if path.is_file()]:
+        relative = output.relative_to(into)
+        if len(relative.parts) < 2 or output.suffix == ".html":
+            continue
+        if (docs_dir / relative.parent).is_dir() and not (docs_dir / relative).exists():
+            output.unlink()
 
 
 def _remove_output(output: Path) -> None:

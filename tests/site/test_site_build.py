@@ -254,6 +254,11 @@ def test_a_rebuild_renders_only_what_changed_and_keeps_search_whole(tmp_path, so
     assert removed.returncode == 0 and "only the changed" in removed.stdout
     assert not (built / "sops" / "billing-question").exists()
     assert "sops/billing-question/" not in search_pages(built)
+    assert sopc("build", "--site-dir", "fresh", cwd=root).returncode == 0  # another folder: from scratch
+    files = {name: {p.relative_to(root / name).as_posix() for p in (root / name).rglob("*") if p.is_file()}
+             for name in ("site", "fresh")}
+    assert files["site"] == files["fresh"], files["site"] ^ files["fresh"]
+    assert search_pages(built) == search_pages(root / "fresh")
 
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("site_name: Support SOPs", "site_name: Other"),
