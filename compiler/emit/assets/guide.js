@@ -70,23 +70,9 @@
     return element;
   }
 
+  // One clipboard helper for the whole page: sopc.js (loaded first) defines it.
   function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    var area = el("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    try {
-      document.execCommand("copy");
-    } finally {
-      document.body.removeChild(area);
-    }
-    return Promise.resolve();
+    return window.sopc.copyText(text);
   }
 
   function copyButton(label, what, getText) {

@@ -353,6 +353,9 @@
     return Promise.resolve();
   }
 
+  window.sopc = window.sopc || {};
+  window.sopc.copyText = copyText;  // guided mode copies with it too
+
   function copyButton(getText, what) {
     var element = button("Copy", "Copy " + what, "sopc-copy");
     element.addEventListener("click", function () {
