@@ -275,7 +275,9 @@ class Session:
         session = cls(bundle, date.fromisoformat(state["today"]))
         for key in ("status", "frames", "pending", "facts", "counters", "log", "edges",
                     "decisions", "handoffs", "waiting", "outcome", "end"):
-            setattr(session, key, state[key])
+            # A part left out is empty, as in the JavaScript runtime: check_state has
+            # already refused a state whose required parts are missing.
+            setattr(session, key, state.get(key))
         return session
 
 

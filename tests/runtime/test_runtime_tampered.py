@@ -223,3 +223,11 @@ def test_every_saved_state_of_a_real_walk_is_restored(saved):
     for state in states:
         restored = Session.from_json(bundle, json.dumps(state))
         assert json.loads(restored.to_json()) == state
+
+
+def test_a_state_without_an_optional_part_restores_it_as_empty(saved):
+    bundle, states = saved
+    for state in states:
+        for key in ("pending", "waiting", "outcome", "end"):
+            partial = {name: value for name, value in state.items() if name != key}
+            assert only_documented_errors(Session.from_json, bundle, json.dumps(partial)) is None, key
