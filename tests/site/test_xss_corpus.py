@@ -9,10 +9,7 @@ the ones found against sopc itself (carriage return in a script, a link
 address breaking out, Markdown re-reading the flowchart, attr_list).
 """
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,6 +17,7 @@ import pytest
 import yaml
 
 from sopc.check import check_paths
+from test_browser import Server
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -126,21 +124,6 @@ def procedure_for(number: int, payload: str) -> dict:
 
 def dump(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10 ** 6)
-
-
-class Server:
-    def __init__(self, root: Path):
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
