@@ -177,11 +177,27 @@ def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
     try:
         return export_bundle(corpus, sop_id, pretty) if text else build_bundle(corpus, sop_id)
     except ExportError as exc:
-        from sopc.report.text import line
+        _report_export_problems(exc.problems)
 
-        for p in exc.problems:
-            click.echo(line(p), err=True)
-        sys.exit(1)
+
+def _streamed_or_exit(corpus, output, sop_id):
+    """Write the bundle SOP by SOP (`write_bundle`); exit 1 with what stops the export or the write."""
+    from sopc.emit.bundle import ExportError, write_bundle
+
+    try:
+        return write_bundle(corpus, output, sop_id)
+    except ExportError as exc:
+        _report_export_problems(exc.problems)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}", 1)
+
+
+def _report_export_problems(problems):
+    from sopc.report.text import line
+
+    for p in problems:
+        click.echo(line(p), err=True)
+    sys.exit(1)
 
 
 def _fail(message, code=2):
@@ -210,8 +226,11 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     corpus = _checked_corpus(paths)
     if sop_id is not None and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
-    bundle, text = _bundle_or_exit(corpus, sop_id, text=True, pretty=pretty)
-    _write(output, text)
+    if pretty:
+        bundle, text = _bundle_or_exit(corpus, sop_id, text=True, pretty=pretty)
+        _write(output, text)
+    else:
+        bundle = _streamed_or_exit(corpus, output, sop_id)
     if scenarios_path:
         _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
 

@@ -9,9 +9,12 @@ fields keep the order the author wrote them in, as arrays.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 
 from sopc import __version__
+from sopc.atomic_file import whole_file
 from sopc.check import cyclic_gc_paused
 from sopc.model import Corpus, Option, Sop, Step
 from sopc.model.steps import BUNDLED
@@ -50,13 +53,74 @@ def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = Fals
     return bundle, bundle_text.with_first_member(text, "digest", bundle["digest"]) + "\n"
 
 
-def _content(corpus: Corpus, sop_id: str | None) -> dict:
-    sops = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
+def write_bundle(corpus: Corpus, path: str | None, sop_id: str | None = None) -> dict:
+    """Write the bundle's text (as `export_bundle` lays it out) to `path`, or to standard output.
+
+    The text is written one SOP at a time, each SOP's objects and text let go
+    before the next, so memory does not grow with the corpus; the digest, the
+    first member, is computed on the way and written into the space kept for
+    it. The file is written beside `path` and renamed over it only once
+    complete: an export that fails leaves the previous bundle as it was.
+    Returns the digest and the ids of the SOPs written (what `build_scenarios` reads).
+    """
+    with whole_file(path) as handle:
+        return _stream(corpus, sop_id, handle)
+
+
+_DIGEST_SPACE = "sha256:" + "0" * 64  # a digest's length: the first line is rewritten in place
+
+
+def _stream(corpus: Corpus, sop_id: str | None, handle) -> dict:
     problems: list[Problem] = []
-    exported = {key: _sop(corpus, corpus.sops[key], problems) for key in sops}
+    content = _content(corpus, sop_id, problems, lazy=True)
+    handle.write(bundle_text.first_member("digest", _DIGEST_SPACE).encode("utf-8"))
+    canonical = hashlib.sha256()
+    pieces = bundle_text.pieces(content)
+    next(pieces)  # the opening brace: already written, before the digest
+    first = next(pieces)
+    canonical.update(b"{" + bundle_text.canonical(first).encode("utf-8"))
+    handle.write(first[1:].encode("utf-8"))  # its line break too: the digest's line ends with one
+    with cyclic_gc_paused():  # each SOP's objects are many and small, none cyclic
+        for piece in pieces:
+            encoded = piece.encode("utf-8")
+            canonical.update(bundle_text.canonical(piece).encode("utf-8") if b"\n" in encoded else encoded)
+            handle.write(encoded)
     if problems:
         raise ExportError(sorted(problems))
-    used = {step["handoff"]["to"] for sop in exported.values() for step in sop["steps"] if step["handoff"]}
+    handle.write(b"\n")
+    digest = "sha256:" + canonical.hexdigest()
+    handle.seek(0)
+    handle.write(bundle_text.first_member("digest", digest).encode("utf-8"))
+    return {"digest": digest, "sops": list(content["sops"])}
+
+
+class _LazySops(Mapping):
+    """SOP id -> its bundle object, built when asked for and not kept."""
+
+    def __init__(self, corpus: Corpus, ids: list[str], problems: list[Problem]):
+        self.corpus, self.ids, self.problems = corpus, ids, problems
+
+    def __getitem__(self, key: str) -> dict:
+        return _sop(self.corpus, self.corpus.sops[key], self.problems)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _content(corpus: Corpus, sop_id: str | None, problems: list[Problem] | None = None, lazy: bool = False) -> dict:
+    """The bundle without its digest; with `lazy`, its SOPs are built only as they are read (problems go to `problems`)."""
+    sops = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
+    if lazy:
+        exported = _LazySops(corpus, sops, problems)
+    else:
+        problems = []
+        exported = {key: _sop(corpus, corpus.sops[key], problems) for key in sops}
+        if problems:
+            raise ExportError(sorted(problems))
+    used = {step.handoff for key in sops for step in corpus.sops[key].steps.values() if step.handoff}
     procedures = {key: _procedure(item) for key, item in corpus.procedures.items() if not sop_id or key in used}
     return {
         "format": BUNDLE_FORMAT,

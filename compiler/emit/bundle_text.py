@@ -9,29 +9,50 @@ Line breaks and indentation are only ever put between JSON tokens (a JSON
 string never holds a raw line break), so removing every line break and the
 spaces after it gives back the canonical text the digest covers: the text is
 serialized once for both.
+
+The text comes out in pieces (`pieces`), each SOP in its own, so that a large
+bundle can be written and its digest computed one SOP at a time. No piece ends
+between a line break and the indentation after it, so the canonical text of
+the pieces, joined, is the canonical text of the whole.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 
 from sopc.canonical_json import compact as _compact
 
 _BREAKS = re.compile(r"\n *")
 
 
-def layout(bundle: dict) -> str:
+def layout(bundle: Mapping) -> str:
     """The bundle as text (without a final line break)."""
-    members = []
+    return "".join(pieces(bundle))
+
+
+def pieces(bundle: Mapping) -> Iterator[str]:
+    """`layout(bundle)` in pieces: `{`, then each top-level member (each SOP apart), then the closing `}`.
+
+    `bundle["sops"]` may be any mapping; each SOP is asked for once, in id
+    order, and is not kept.
+    """
+    yield "{"
+    separator = "\n"
     for key in sorted(bundle):
         value = bundle[key]
-        if key in ("sops", "procedures") and isinstance(value, dict) and value:
+        if key in ("sops", "procedures") and isinstance(value, Mapping) and value:
             nested = _sop if key == "sops" else _one_line
-            inner = ",\n".join(nested(name, value[name]) for name in sorted(value))
-            members.append(f"  {_compact(key)}:{{\n{inner}\n  }}")
+            inner = "\n"
+            yield f"{separator}  {_compact(key)}:{{"
+            for name in sorted(value):
+                yield inner + nested(name, value[name])
+                inner = ",\n"
+            yield "\n  }"
         else:
-            members.append(f"  {_compact(key)}:{_compact(value)}")
-    return "{\n" + ",\n".join(members) + "\n}"
+            yield f"{separator}  {_compact(key)}:{_compact(value)}"
+        separator = ",\n"
+    yield "\n}"
 
 
 def _one_line(name: str, value) -> str:
@@ -53,10 +74,15 @@ def _sop(name: str, sop) -> str:
 
 
 def canonical(text: str) -> str:
-    """The compact text of what `layout` wrote."""
+    """The compact text of what `layout` wrote (or of any of its `pieces`)."""
     return _BREAKS.sub("", text)
+
+
+def first_member(key: str, value) -> str:
+    """What `with_first_member` puts before the rest of the layout."""
+    return "{\n" + f"  {_compact(key)}:{_compact(value)},\n"
 
 
 def with_first_member(text: str, key: str, value) -> str:
     """`text` (from `layout`) with `key` added as its first member."""
-    return "{\n" + f"  {_compact(key)}:{_compact(value)},\n" + text[2:]
+    return first_member(key, value) + text[2:]
