@@ -19,6 +19,7 @@ SOPs (deleted here).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -61,7 +62,15 @@ def fingerprint(config_file: Path, engine: str, options: dict) -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=none".encode())
-    for source in sorted(Path(sopc.__file__).parent.rglob("*")):  # sopc's own code and assets
+    digest.update(code_fingerprint().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """sopc's own code and assets, by name, size and modification time."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(sopc.__file__).parent.rglob("*")):
         if source.is_file() and source.suffix != ".pyc":
             digest.update(f"{source.name}:{source.stat().st_size}:{source.stat().st_mtime_ns}".encode())
     return digest.hexdigest()

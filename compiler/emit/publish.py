@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = ".sopc-generated.json"  # a dot file: MkDocs does not publish it
@@ -77,8 +78,20 @@ def locked(folder: Path, what: str):
 
 # -- generated pages ------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Kept:
+    """A generated file to leave as the previous build wrote it; `digest` is the hash of its text."""
+
+    digest: str
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digests(files: dict[str, str | Kept]) -> dict[str, str]:
+    """Generated path -> the hash of its text."""
+    return {relative: text.digest if isinstance(text, Kept) else digest(text) for relative, text in files.items()}
 
 
 def read_manifest(docs: Path) -> dict[str, list[str]] | None:
@@ -110,20 +123,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_generated(docs_dir, files: dict[str, str], origins: dict[str, str] | None = None):
+def write_generated(docs_dir, files: dict[str, str | Kept], origins: dict[str, str] | None = None,
+                    hashes: dict[str, str] | None = None):
     """Write the pages that changed and remove the ones a previous build generated
     and this one does not; (written, removed).
 
     Unchanged files are left alone so that `mkdocs serve`, which watches the
-    docs folder, does not rebuild in a loop. `origins` names, for a page, the
-    source it comes from (for messages).
+    docs folder, does not rebuild in a loop; so are the files given as `Kept`
+    (the caller knows they hold what was last written). `origins` names, for
+    a page, the source it comes from (for messages); `hashes` are the files'
+    `digests()`, if the caller has them already.
     """
     docs = Path(docs_dir)
     origins = origins or {}
     docs.mkdir(parents=True, exist_ok=True)
     with locked(docs, f"the docs folder {docs}"):
         previous = read_manifest(docs)
-        new = {relative: digest(text) for relative, text in files.items()}
+        new = hashes if hashes is not None else digests(files)
         _refuse_overwriting_foreign_files(docs, files, new, previous)
         # Recorded before anything is written: a build killed half-way leaves
         # files the next build still recognises as its own.
@@ -136,7 +152,7 @@ def write_generated(docs_dir, files: dict[str, str], origins: dict[str, str] | N
         written = []
         for relative, text in sorted(files.items()):
             path = docs / relative
-            if path.is_file() and _digest_of(path) == new[relative]:
+            if isinstance(text, Kept) or path.is_file() and _digest_of(path) == new[relative]:
                 continue
             try:
                 write_atomic(path, text)

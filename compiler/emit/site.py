@@ -11,6 +11,7 @@ build` and `mkdocs serve` run by hand, the `sopc` MkDocs plugin
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ from sopc.config import ConfigError, load_config
 from sopc.model import Corpus
 from sopc.report import text as text_report
 from sopc import codes
-from sopc.emit import engines, incremental, markdown, publish
+from sopc.emit import engines, incremental, markdown, page_cache, publish
 from sopc.emit.flowchart import FlowchartError, RenderStats, render_all, to_dot
 from sopc.emit import bundle as runtime_bundle
 from sopc.schemas import JAVASCRIPT_RUNTIME, RUNTIME_SCHEMA, SOP_SCHEMA
@@ -96,20 +97,28 @@ def checked_corpus(sources, start=None) -> Corpus:
 
 
 def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_name: str = "Support SOPs",
-                progress: bool = True, rule_pages: bool = False) -> tuple[dict[str, str], RenderStats]:
+                progress: bool = True, rule_pages: bool = False,
+                kept: dict[str, publish.Kept] | None = None) -> tuple[dict[str, str | publish.Kept], RenderStats]:
     """Every generated file (path relative to docs/ -> text).
 
     The agents' site holds the SOPs and procedures only; `rule_pages` adds
     the reference of the check rules, for a site its authors read too.
+    The SOP pages in `kept` (see `page_cache`) are not generated again, nor
+    their flowcharts: they count as flowcharts from the cache.
     """
-    graphs = {sop_id: to_dot(sop, corpus, directory_urls) for sop_id, sop in corpus.sops.items()}
+    kept = {markdown.sop_page_path(sop_id): kept[markdown.sop_page_path(sop_id)] for sop_id in corpus.sops
+            if markdown.sop_page_path(sop_id) in (kept or {})}
+    fresh = {sop_id: sop for sop_id, sop in corpus.sops.items() if markdown.sop_page_path(sop_id) not in kept}
+    graphs = {sop_id: to_dot(sop, corpus, directory_urls) for sop_id, sop in fresh.items()}
     try:
         svgs, stats = render_all(graphs, Path(cache_dir), progress=progress)
     except FlowchartError as exc:
         raise SiteError(flowchart_failure(exc, corpus)) from exc
+    stats.cached += len(kept)
     referrers = corpus.referrers()
-    files = {markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id), referrers)
-             for sop_id, sop in corpus.sops.items()}
+    files: dict[str, str | publish.Kept] = dict(kept)
+    files.update({markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id), referrers)
+                  for sop_id, sop in fresh.items()})
     files["index.md"] = markdown.home_page(corpus, site_name)
     files["tags.md"] = markdown.tags_page(corpus)
     files["procedures.md"] = markdown.procedures_page(corpus)
@@ -153,11 +162,12 @@ def rule_reference(folder: str = "rules") -> dict[str, str]:
     return files
 
 
-def write_docs(docs_dir, files: dict[str, str], origins: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+def write_docs(docs_dir, files: dict[str, str | publish.Kept], origins: dict[str, str] | None = None,
+               hashes: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
     """Write what changed and remove the pages a previous build generated and
     this one does not; (written, removed). Nothing else is ever removed."""
     try:
-        return publish.write_generated(docs_dir, files, origins)
+        return publish.write_generated(docs_dir, files, origins, hashes)
     except publish.PublishError as exc:
         raise SiteError(str(exc)) from exc
 
@@ -172,9 +182,23 @@ def page_origins(corpus: Corpus) -> dict[str, str]:
 
 
 def generate_docs(corpus: Corpus, docs_dir, cache_dir, **options) -> Generated:
-    files, stats = render_docs(corpus, cache_dir, **options)
-    written, removed = write_docs(docs_dir, files, page_origins(corpus))
+    """Generate the pages into `docs_dir`; the pages of SOPs whose sources and
+    neighbours did not change since the last generation there are kept."""
+    remembered = page_cache.PageCache(cache_dir, docs_dir)
+    keys = page_cache.dependency_keys(corpus, generation_environment(options))
+    keyed = {markdown.sop_page_path(sop_id): key for sop_id, key in keys.items()}
+    kept = {path: found for path, key in keyed.items() if (found := remembered.kept(path, key))}
+    files, stats = render_docs(corpus, cache_dir, kept=kept, **options)
+    hashes = publish.digests(files)
+    written, removed = write_docs(docs_dir, files, page_origins(corpus), hashes)
+    remembered.remember(keyed, hashes)
     return Generated(files, stats, written, removed)
+
+
+def generation_environment(options: dict) -> str:
+    """What, besides the sources, decides the generated files: sopc itself and the options."""
+    deciding = {name: value for name, value in options.items() if name != "progress"}
+    return json.dumps({"sopc": incremental.code_fingerprint(), **deciding}, sort_keys=True, default=str)
 
 
 def navigation(rule_pages: bool = False) -> list:
