@@ -167,9 +167,15 @@ def option_selectors(corpus) -> list[Selector]:
 
 
 def all_policies(corpus, kind: str) -> list[Policy]:
-    """Every policy of this kind: the settings' first, then each SOP's."""
-    declared = [p for p in corpus.policies if p.kind == kind]
-    for sop in corpus.sops.values():
-        if sop.policies:
-            declared.extend(p for p in of_sop(sop) if p.kind == kind)
-    return declared
+    """Every policy of this kind: the settings' first, then each SOP's.
+
+    Asked for by every SOP, so found once per corpus: walking all the SOPs
+    for each of them made a check grow with the square of the corpus.
+    """
+    def collect():
+        declared = [p for p in corpus.policies if p.kind == kind]
+        for sop in corpus.sops.values():
+            if sop.policies:
+                declared.extend(p for p in of_sop(sop) if p.kind == kind)
+        return declared
+    return memo(corpus, f"policies-{kind}", collect)
