@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from sopc import __version__
-from sopc.emit.engines import ENGINES
+from sopc.emit import ENGINES
 from sopc.report import FORMATS
 
 DEFAULT_SOURCES = "sops"

@@ -24,7 +24,7 @@ import yaml
 from sopc.emit import incremental
 from sopc.emit.markdown import SOP_DIR
 
-ENGINES = ("mkdocs", "zensical")
+from sopc.emit import ENGINES  # noqa: F401  (part of this module's API)
 CSS = "assets/sopc/sopc.css"
 # The site's script and the pan and zoom library it drives (loaded first);
 # guided mode, which loads the JavaScript runtime and its stylesheet itself.
