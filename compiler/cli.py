@@ -47,7 +47,7 @@ def check(paths, fmt, strict, config_path, no_cache):
     if no_cache:
         from sopc.check import check_paths
 
-        result = check_paths(_sources(paths), config)
+        result = check_paths(_sources(paths), config, keep_models=False)
     else:
         from sopc.check.cache import check_cached
 

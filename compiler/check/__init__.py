@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sopc.check import suppression
@@ -36,13 +37,14 @@ def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
     return corpus, problems, len(files)
 
 
-def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
+def add_file(corpus: Corpus, path: Path, stage_cache=None, added: list | None = None) -> list[Problem]:
     """Load, validate and model one file into the corpus; its load and schema problems.
 
     A file with problems still says which ids it declares (read from its
     lines when it cannot be loaded at all), so that a hand-off to one of them
     is not reported as broken too: one mistake, one finding. Of a procedures
-    file, the procedures without problems are used all the same.
+    file, the procedures without problems are used all the same. The SOPs and
+    procedures modelled are appended to `added` too.
     """
     display = display_path(path)
     try:
@@ -67,7 +69,7 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
     kind = document_kind(doc)
     if not found:
         _remember(stage_cache, display, raw, found, [])
-        _model(corpus, doc, kind == KIND_SOP)
+        _model(corpus, doc, kind == KIND_SOP, added)
         return []
     if kind == KIND_SOP or kind is None or any(p.code == "SOP005" for p in found):
         declared = [doc.data["sop"]] if isinstance(doc.data.get("sop"), str) else []
@@ -80,16 +82,16 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None) -> list[Problem]:
     _remember(stage_cache, display, raw, found, declared, partial=bool(usable))
     if usable:
         doc.data = {"procedures": {key: doc.data["procedures"][key] for key in usable}}
-        _model(corpus, doc, False)
+        _model(corpus, doc, False, added)
     return found
 
 
-def _model(corpus: Corpus, doc, is_sop: bool) -> None:
-    if is_sop:
-        _add(corpus, build_sop(doc))
-    else:
-        for procedure in build_procedures(doc):
-            _add(corpus, procedure)
+def _model(corpus: Corpus, doc, is_sop: bool, added: list | None) -> None:
+    items = [build_sop(doc)] if is_sop else build_procedures(doc)
+    for item in items:
+        _add(corpus, item)
+    if added is not None:
+        added.extend(items)
     # The model now holds what the data said. Dropping the data's mappings and
     # lists keeps a large corpus in far less memory.
     doc.data = None
@@ -142,18 +144,51 @@ def _add(corpus: Corpus, item) -> None:
     target[item.id] = item
 
 
-def check_paths(paths, config: Config | None = None, stage_cache=None) -> Result:
+def check_paths(paths, config: Config | None = None, stage_cache=None, keep_models: bool = True) -> Result:
+    """Every problem of the files: loading, schema, and the enabled rules.
+
+    Each SOP's per-SOP rules run as soon as it is modelled; the rules that
+    look across SOPs (hand-offs, contracts, path policies, duplicates) run
+    once every file is read. Without `keep_models`, each SOP's model (and its
+    text) is let go once its per-SOP rules have run, and the corpus keeps only
+    a summary of it (`sopc.check.summary`): memory then grows with the largest
+    file, not with the corpus, and `result.corpus` holds summaries.
+    """
+    from sopc.check.summary import SopSummary, forget_reloaded
+
     config = config or Config()
+    enabled = enabled_rules(config)
+    unused_severity = config.severity(suppression.UNUSED)
+    corpus = Corpus()
+    corpus.policies = list(config.policies)
+    problems: list[Problem] = []
+    files = discover(paths)
+    forget_reloaded()
+    local: dict[int, list] = {}  # id(SOP or its summary) -> its per-SOP findings, located
     with cyclic_gc_paused():
-        corpus, problems, files = load_corpus(paths, stage_cache)
-        corpus.policies = list(config.policies)
-        result = Result(corpus, problems, files)
-        enabled = enabled_rules(config)
-        unused_severity = config.severity(suppression.UNUSED)
+        for path in files:
+            added: list = []
+            problems.extend(add_file(corpus, path, stage_cache, added))
+            for item in added:
+                if isinstance(item, Sop):
+                    found = per_sop_findings(item, corpus, enabled)
+                    if not keep_models:
+                        item = _summarized(corpus, item, SopSummary(item, path))
+                    local[id(item)] = found
+        result = Result(corpus, problems, len(files))
         for item in list(corpus.sops.values()) + list(corpus.procedures.values()) + corpus.duplicates:
-            run_rules(item, corpus, enabled, unused_severity, result)
+            run_rules(item, corpus, enabled, unused_severity, result, local.get(id(item), []))
     result.problems.sort()
     return result
+
+
+def _summarized(corpus: Corpus, sop: Sop, summary):
+    """Put `summary` where `sop` is in the corpus."""
+    if corpus.sops.get(sop.id) is sop:
+        corpus.sops[sop.id] = summary
+    else:
+        corpus.duplicates[next(i for i, other in enumerate(corpus.duplicates) if other is sop)] = summary
+    return summary
 
 
 def enabled_rules(config: Config) -> list[tuple[Rule, str, dict]]:
@@ -166,13 +201,29 @@ def enabled_rules(config: Config) -> list[tuple[Rule, str, dict]]:
     return found
 
 
-def run_rules(item: Sop | Procedure, corpus: Corpus, enabled, unused_severity: str, result: Result) -> None:
-    """The enabled rules over one SOP or one external procedure, then the SOP's suppressions."""
-    is_sop = isinstance(item, Sop)
+def per_sop_findings(sop: Sop, corpus: Corpus, enabled) -> list:
+    """(code, severity, finding) of the enabled rules that read this SOP only, each finding located."""
     found = []
+    for rule, severity, options in enabled:
+        if rule.check is not None:
+            for finding in rule.check(sop, corpus, options):
+                at = finding.at or sop.doc.locate(finding.where, key=finding.key)
+                found.append((rule.code, severity, replace(finding, at=at)))
+    return found
+
+
+def run_rules(item, corpus: Corpus, enabled, unused_severity: str, result: Result, found: list) -> None:
+    """The enabled rules across SOPs over one SOP (or its summary) or one external procedure,
+    with `found` (its per-SOP findings), then the SOP's suppressions."""
+    is_sop = not isinstance(item, Procedure)
+    found = list(found)
     ran = set()
     for rule, severity, options in enabled:
-        check = rule.check if is_sop else rule.check_procedure
+        if is_sop:
+            ran.update([rule.ID] if rule.check is not None else [])
+            check = rule.check_across
+        else:
+            check = rule.check_procedure
         if check is None:
             continue
         ran.add(rule.ID)
@@ -184,7 +235,7 @@ def run_rules(item: Sop | Procedure, corpus: Corpus, enabled, unused_severity: s
         if unused_severity != "off":
             found.extend((suppression.UNUSED, unused_severity, finding) for finding in outcome.unused)
     for code, severity, finding in found:
-        line, col = finding.at or item.doc.locate(finding.where, key=finding.key)
+        line, col = finding.at or item.locate(finding.where, key=finding.key)
         result.problems.append(Problem(item.path, line, col, code.code, code.slug, finding.message,
                                        finding.severity or severity, sop=item.id if is_sop else None,
                                        step=finding.step, trace=_trace(corpus, finding.trace)))

@@ -112,7 +112,8 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
     On a hit the result's corpus is None: only the problems and counts are
     kept, which is all the reporters need. With `need_corpus` (the site
     build), the pipeline always runs, but validates only the files that
-    changed.
+    changed, and the result holds every SOP's model; without it, only their
+    summaries (`check_paths(keep_models=False)`).
     """
     environment = environment_fingerprint()
     files = discover(paths)
@@ -131,7 +132,7 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
     from sopc.check import check_paths  # the full pipeline, only when needed
 
     stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {})
-    result = check_paths(paths, config, stages)
+    result = check_paths(paths, config, stages, keep_models=need_corpus)
     _write_entry(entry_path, {"key": whole_key, "result": _result_data(result), "files": stages.current})
     return result
 

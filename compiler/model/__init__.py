@@ -118,6 +118,9 @@ class Procedure:
     def path(self) -> str:
         return self.doc.path
 
+    def locate(self, where: Path, *, key: bool = False) -> tuple[int, int]:
+        return self.doc.locate(where, key=key)
+
 
 @dataclass
 class Corpus:

@@ -7,6 +7,12 @@ Each rule is a module with:
 - `check(sop, corpus, options)`, a generator of `Finding`s
   (`sopc.check.finding`). Rules work on the model only (never on YAML
   text); graph work goes through `sopc.model.graph`;
+- or, for a rule that reads other SOPs than the one it checks (hand-offs,
+  contracts, path policies), `check_across(sop, corpus, options)`: it runs
+  once every file is read, and the SOPs it reads (the one it checks too) may
+  be summaries (`sopc.check.summary`), which hold only what such rules read:
+  a rule that needs more of another SOP adds it there. A rule may have both,
+  each finding what it can;
 - optionally `check_procedure(procedure, corpus, options)`, the same for each
   declared external procedure.
 
@@ -82,7 +88,8 @@ class Rule:
     """A check of the model, and its code in the registry."""
 
     code: codes.Code
-    check: Callable
+    check: Callable | None  # reads one SOP's model
+    check_across: Callable | None = None  # reads other SOPs too, from their summaries
     check_procedure: Callable | None = None
 
     @property
@@ -102,7 +109,8 @@ def _rule(module) -> Rule:
     code = codes.get(module.ID)
     if code is None or not code.is_rule:
         raise LookupError(f"{module.__name__}: `{module.ID}` is not a rule in sopc.codes")
-    return Rule(code, module.check, getattr(module, "check_procedure", None))
+    return Rule(code, getattr(module, "check", None), getattr(module, "check_across", None),
+                getattr(module, "check_procedure", None))
 
 
 RULES = [_rule(module) for module in MODULES]

@@ -15,9 +15,6 @@ def check(sop, corpus, options):
         for edge in step.edges():
             if edge.target not in sop.steps and not (edge.kind == "next" and step.next_is_implicit):
                 yield Finding(edge.where, f"step `{step.id}` leads to `{edge.target}`, which is not a step of this SOP{did_you_mean(edge.target, sop.steps)}", step.id)
-        if step.handoff and not corpus.knows(step.handoff):
-            known = list(corpus.sops) + list(corpus.procedures)
-            yield Finding(step.where + ("handoff",), f"hand-off to `{step.handoff}`, which is neither an SOP nor a declared procedure{did_you_mean(step.handoff, known)}", step.id)
         if step.input and step.input not in sop.inputs:
             yield Finding(step.where + ("input",), f"decision bound to `{step.input}`, which is not an input of this SOP{did_you_mean(step.input, sop.inputs)}", step.id)
         for option in step.options:
@@ -32,6 +29,14 @@ def check(sop, corpus, options):
         for i, fact in enumerate(sop.returns.facts):
             if fact not in sop.inputs:
                 yield Finding(sop.returns.where + ("facts", i), f"`returns.facts` names `{fact}`, which is not an input of this SOP{did_you_mean(fact, sop.inputs)}")
+
+
+def check_across(sop, corpus, options):
+    """Hand-offs to ids that no file of the corpus declares."""
+    for step in sop.steps.values():
+        if step.handoff and not corpus.knows(step.handoff):
+            known = list(corpus.sops) + list(corpus.procedures)
+            yield Finding(step.where + ("handoff",), f"hand-off to `{step.handoff}`, which is neither an SOP nor a declared procedure{did_you_mean(step.handoff, known)}", step.id)
 
 
 def unknown_suppressions(suppressions, who: str, step_id: str | None):

@@ -5,7 +5,7 @@ from sopc.check.finding import Finding
 ID = "SOP101"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     for other in corpus.duplicates:
         if other is sop:
             first = corpus.sops.get(sop.id) or corpus.procedures.get(sop.id)

@@ -8,7 +8,7 @@ from sopc.check.finding import Finding
 ID = "SOP110"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     if corpus.sops.get(sop.id) is not sop:  # a duplicate: duplicate-id reports it
         return
     for step_id, cycle in memo(corpus, "handoff-cycles", lambda: closed_cycles(corpus)).get(sop.id, []):

@@ -8,7 +8,7 @@ from sopc.runtime.errors import FactError
 ID = "SOP114"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     if not sop.scenarios:
         return
     labels = _labels(sop, corpus)

@@ -5,5 +5,5 @@ from sopc.check.policy_check import findings
 ID = "SOP122"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     yield from findings(sop, corpus, "must-reach")

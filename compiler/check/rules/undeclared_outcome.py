@@ -7,7 +7,7 @@ from sopc.problems import name_list
 ID = "SOP123"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     if sop.returns is None or not sop.returns.outcomes:
         return
     declared = set(sop.returns.outcomes)

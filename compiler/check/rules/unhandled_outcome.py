@@ -6,7 +6,7 @@ from sopc.problems import name_list
 ID = "SOP124"
 
 
-def check(sop, corpus, options):
+def check_across(sop, corpus, options):
     for step in sop.steps.values():
         callee = corpus.sops.get(step.handoff) if step.handoff and step.then else None
         if callee is None or callee.returns is None or not callee.returns.outcomes or step.handles == "any":
