@@ -60,6 +60,10 @@ export interface BundleData {
 export class Bundle {
   /** From JSON text (exact) or bytes, or an object parsed elsewhere. Refuses what this runtime cannot run. */
   static load(source: string | Uint8Array | ArrayBuffer | object, options?: { verifyDigest?: boolean }): Promise<Bundle>;
+  /** The part of one SOP (a site's `bundles/<id>.json`): its hand-offs to other SOPs are in their own parts. */
+  static loadPart(source: string | Uint8Array | ArrayBuffer | object, sopId: string, options?: { verifyDigest?: boolean }): Promise<Bundle>;
+  /** One bundle of loaded parts, the first its entry; every hand-off must lead to one of them. */
+  static combine(parts: Bundle[]): Bundle;
   readonly data: BundleData;
   readonly digest: string | null;
   readonly sops: Record<string, Sop>;

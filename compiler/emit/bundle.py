@@ -39,13 +39,16 @@ def build_bundle(corpus: Corpus, sop_id: str | None = None) -> dict:
     return bundle
 
 
-def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = False) -> tuple[dict, str]:
+def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = False, part: bool = False) -> tuple[dict, str]:
     """The bundle and the text to write: one line per step (see `bundle_text`), or indented.
 
+    With `part`, the bundle of `sop_id` alone, without the SOPs it hands off
+    to: the site publishes one part per SOP and guided mode loads those it
+    needs (`Bundle.loadPart` and `Bundle.combine` in the JavaScript runtime).
     The text is serialized once: the digest is computed from it.
     """
     with cyclic_gc_paused():  # a bundle is hundreds of thousands of small objects, none cyclic
-        bundle = _content(corpus, sop_id)
+        bundle = _content(corpus, sop_id, part=part)
     text = bundle_text.layout(bundle)
     bundle["digest"] = digest_of(bundle_text.canonical(text))
     if pretty or min(bundle) != "digest":
@@ -110,9 +113,11 @@ class _LazySops(Mapping):
         return len(self.ids)
 
 
-def _content(corpus: Corpus, sop_id: str | None, problems: list[Problem] | None = None, lazy: bool = False) -> dict:
-    """The bundle without its digest; with `lazy`, its SOPs are built only as they are read (problems go to `problems`)."""
-    sops = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
+def _content(corpus: Corpus, sop_id: str | None, problems: list[Problem] | None = None, lazy: bool = False,
+             part: bool = False) -> dict:
+    """The bundle without its digest; with `lazy`, its SOPs are built only as they are read (problems go to `problems`);
+    with `part`, of `sop_id` alone."""
+    sops = ([sop_id] if part else _closure(corpus, sop_id)) if sop_id else sorted(corpus.sops)
     if lazy:
         exported = _LazySops(corpus, sops, problems)
     else:

@@ -103,18 +103,20 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
 
     The agents' site holds the SOPs and procedures only; `rule_pages` adds
     the reference of the check rules, for a site its authors read too.
-    The SOP pages in `kept` (see `page_cache`) are not generated again, nor
-    their flowcharts: they count as flowcharts from the cache.
+    The SOPs whose files are all in `kept` (see `page_cache`) are not
+    generated again, nor their flowcharts: they count as flowcharts from the
+    cache.
     """
-    kept = {markdown.sop_page_path(sop_id): kept[markdown.sop_page_path(sop_id)] for sop_id in corpus.sops
-            if markdown.sop_page_path(sop_id) in (kept or {})}
-    fresh = {sop_id: sop for sop_id, sop in corpus.sops.items() if markdown.sop_page_path(sop_id) not in kept}
+    kept = kept or {}
+    fresh = {sop_id: sop for sop_id, sop in corpus.sops.items()
+             if not all(path in kept for path in sop_files(sop_id))}
+    kept = {path: kept[path] for sop_id in corpus.sops if sop_id not in fresh for path in sop_files(sop_id)}
     graphs = {sop_id: to_dot(sop, corpus, directory_urls) for sop_id, sop in fresh.items()}
     try:
         svgs, stats = render_all(graphs, Path(cache_dir), progress=progress)
     except FlowchartError as exc:
         raise SiteError(flowchart_failure(exc, corpus)) from exc
-    stats.cached += len(kept)
+    stats.cached += len(corpus.sops) - len(fresh)
     referrers = corpus.referrers()
     files: dict[str, str | publish.Kept] = dict(kept)
     files.update({markdown.sop_page_path(sop_id): markdown.sop_page(sop, corpus, svgs.get(sop_id), referrers)
@@ -129,7 +131,7 @@ def render_docs(corpus: Corpus, cache_dir, *, directory_urls: bool = True, site_
         files[published] = resources.files(__package__).joinpath(packaged).read_text(encoding="utf-8")
     for schema in SCHEMAS:  # published so that editors and other runtimes can fetch them from the site
         files[f"schema/{schema.name}"] = schema.read_text(encoding="utf-8")
-    files.update(guided_mode_files(corpus))
+    files.update(guided_mode_files(corpus, fresh))
     return files, stats
 
 
@@ -144,14 +146,26 @@ def flowchart_failure(exc: FlowchartError, corpus: Corpus) -> str:
     return f"{sop.path}:{line}:{col}: {what}: {exc}"
 
 
-def guided_mode_files(corpus: Corpus) -> dict[str, str]:
+def guided_mode_files(corpus: Corpus, sop_ids=None) -> dict[str, str]:
     """What guided mode loads: the JavaScript runtime's browser modules and,
-    per SOP, the bundle of that SOP and every SOP it hands off to."""
+    per SOP (of `sop_ids`, default all), the part of the bundle holding that
+    SOP alone; guide.js loads the parts of the SOPs it hands off to as well,
+    so that no SOP is published more than once."""
     files = {f"{GUIDE_DIR}/runtime/{path.name}": path.read_text(encoding="utf-8")
              for path in sorted(JAVASCRIPT_RUNTIME.glob("*.js")) if path.name not in NODE_ONLY}
-    for sop_id in corpus.sops:
-        files[f"{GUIDE_DIR}/bundles/{sop_id}.json"] = runtime_bundle.export_bundle(corpus, sop_id)[1]
+    for sop_id in corpus.sops if sop_ids is None else sop_ids:
+        files[bundle_path(sop_id)] = runtime_bundle.export_bundle(corpus, sop_id, part=True)[1]
     return files
+
+
+def bundle_path(sop_id: str) -> str:
+    """Where guided mode finds the part of the bundle of an SOP (relative to docs/)."""
+    return f"{GUIDE_DIR}/bundles/{sop_id}.json"
+
+
+def sop_files(sop_id: str) -> tuple[str, str]:
+    """The files generated for one SOP alone: its page and its part of the bundle."""
+    return markdown.sop_page_path(sop_id), bundle_path(sop_id)
 
 
 def rule_reference(folder: str = "rules") -> dict[str, str]:
@@ -186,7 +200,7 @@ def generate_docs(corpus: Corpus, docs_dir, cache_dir, **options) -> Generated:
     neighbours did not change since the last generation there are kept."""
     remembered = page_cache.PageCache(cache_dir, docs_dir)
     keys = page_cache.dependency_keys(corpus, generation_environment(options))
-    keyed = {markdown.sop_page_path(sop_id): key for sop_id, key in keys.items()}
+    keyed = {path: key for sop_id, key in keys.items() for path in sop_files(sop_id)}
     kept = {path: found for path, key in keyed.items() if (found := remembered.kept(path, key))}
     files, stats = render_docs(corpus, cache_dir, kept=kept, **options)
     hashes = publish.digests(files)

@@ -45,13 +45,48 @@ export class Bundle {
    * @returns {Promise<Bundle>}
    */
   static async load(source, { verifyDigest = true } = {}) {
-    const { data, canonical } = read(source);
-    if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      throw new RuntimeFormatError("malformed bundle: the top level must be a JSON object");
+    const bundle = await loadChecked(source, verifyDigest);
+    checkReferences(bundle);
+    return bundle;
+  }
+
+  /**
+   * The part of one SOP, as a site publishes them (`assets/sopc/bundles/<id>.json`):
+   * a bundle of that SOP alone, whose hand-offs to other SOPs are found in
+   * their own parts. Checked as `load` checks a bundle (version, shape,
+   * digest, steps), except that the SOPs it hands off to are not in it; it
+   * must be the part of `sopId` and of nothing else.
+   * @param {string | Uint8Array | ArrayBuffer | object} source
+   * @param {string} sopId
+   * @param {{verifyDigest?: boolean}} [options]
+   * @returns {Promise<Bundle>}
+   */
+  static async loadPart(source, sopId, { verifyDigest = true } = {}) {
+    const bundle = await loadChecked(source, verifyDigest);
+    const ids = Object.keys(bundle.sops);
+    if (bundle.data.entry !== sopId || ids.length !== 1 || ids[0] !== sopId) {
+      throw new RuntimeFormatError(`malformed bundle part: expected the part of SOP \`${sopId}\`, found ${ids.length === 1 ? `the part of \`${ids[0]}\`` : `${ids.length} SOPs`}`);
     }
-    requireCompatible(data, { fmt: BUNDLE_FORMAT, implemented: FORMAT_VERSION, what: "sopc runtime bundle", error: RuntimeFormatError });
-    checkShape(data);
-    if (verifyDigest) await verifyDigestOf(data, canonical);
+    checkReferences(bundle, { otherSops: true });
+    return bundle;
+  }
+
+  /**
+   * One bundle of parts loaded with `loadPart`, the first one its entry; every
+   * hand-off must now lead to an SOP among them.
+   * @param {Bundle[]} parts
+   * @returns {Bundle}
+   */
+  static combine(parts) {
+    if (!parts.length) throw new RuntimeFormatError("malformed bundle: no part to combine");
+    const data = { ...parts[0].data, sops: {}, procedures: {} };
+    for (const part of parts) {
+      if (part.data.format_version !== data.format_version) {
+        throw new RuntimeFormatError("malformed bundle: its parts were exported in different formats");
+      }
+      Object.assign(data.sops, part.sops);
+      Object.assign(data.procedures, part.procedures);
+    }
     const bundle = new Bundle(data);
     checkReferences(bundle);
     return bundle;
@@ -144,6 +179,18 @@ function isShallow(data) {
   return true;
 }
 
+/** A bundle whose version, shape and (with `verifyDigest`) digest are checked; not yet its references. */
+async function loadChecked(source, verifyDigest) {
+  const { data, canonical } = read(source);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new RuntimeFormatError("malformed bundle: the top level must be a JSON object");
+  }
+  requireCompatible(data, { fmt: BUNDLE_FORMAT, implemented: FORMAT_VERSION, what: "sopc runtime bundle", error: RuntimeFormatError });
+  checkShape(data);
+  if (verifyDigest) await verifyDigestOf(data, canonical);
+  return new Bundle(data);
+}
+
 async function verifyDigestOf(data, canonical) {
   if (data.digest === undefined || data.digest === null) throw new RuntimeFormatError("malformed bundle: `digest` is missing");
   const actual = await digestOf(canonical ?? canonicalText(data));
@@ -161,7 +208,8 @@ export function stepTargets(step) {
   return targets;
 }
 
-function checkReferences(bundle) {
+/** Every step leads to a step, SOP or procedure of the bundle (`otherSops`: SOPs may be elsewhere). */
+function checkReferences(bundle, { otherSops = false } = {}) {
   const require = (condition, message) => {
     if (!condition) throw new RuntimeFormatError(`malformed bundle: ${message}`);
   };
@@ -176,7 +224,7 @@ function checkReferences(bundle) {
       const handoff = step.handoff;
       if (handoff) {
         const known = handoff.target === "sop" ? bundle.sops : bundle.procedures;
-        require(Object.hasOwn(known, handoff.to), `step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
+        require((otherSops && handoff.target === "sop") || Object.hasOwn(known, handoff.to), `step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
       }
     }
     const declared = new Set(sop.inputs.map((item) => item.id));

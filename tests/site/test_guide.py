@@ -6,6 +6,7 @@ test-artifacts/."""
 
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -321,3 +322,30 @@ def test_hostile_sop_text_stays_text_in_guided_mode(hostile_site, open_page):
     assert "<script>window.__pwned=1</script>" in panel.inner_text()  # shown as the text it is
     assert panel.locator("script, img").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_each_sop_is_published_once_and_a_tampered_hand_off_target_stops_guided_mode(guided_site, open_page,
+                                                                                        tmp_path):
+    """Every SOP's part of the bundle holds that SOP alone; guided mode loads
+    the parts of the SOPs it hands off to and checks each one."""
+    _url, site = guided_site
+    parts = sorted((site / "assets" / "sopc" / "bundles").glob("*.json"))
+    assert parts and all(list(json.loads(part.read_text(encoding="utf-8"))["sops"]) == [part.stem] for part in parts)
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    target = copy / "assets" / "sopc" / "bundles" / "gather-homeowner-details.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    text = target.read_text(encoding="utf-8")
+    title = json.dumps(data["sops"]["gather-homeowner-details"]["title"], ensure_ascii=False)
+    target.write_text(text.replace(title, json.dumps("Changed after export"), 1), encoding="utf-8")
+    server = Server(copy)
+    try:
+        page = open_page(server.url + "sops/homeowner-support-calls/")
+        page.get_by_role("button", name="Guide me").click()
+        page.locator(".sopc-guide-error").wait_for()
+        assert page.get_by_role("button", name="Start the walk").count() == 0
+        own_page = open_page(server.url + "sops/gather-homeowner-details/")  # the tampered SOP's own page
+        own_page.get_by_role("button", name="Guide me").click()
+        own_page.locator(".sopc-guide-error").wait_for()
+    finally:
+        server.close()

@@ -50,6 +50,8 @@ def test_unchanged_pages_are_kept_and_an_edited_page_is_generated_again(tmp_path
     edit(sources / "alone.yaml", "title: Standalone", "title: Standalone, edited")
     after = generate(sources, tmp_path)
     assert regenerated(after) == {"sops/standalone.md"}
+    parts = {path for path, text in after.files.items() if path.startswith("assets/sopc/bundles/") and not isinstance(text, Kept)}
+    assert parts == {"assets/sopc/bundles/standalone.json"}  # its part of guided mode's bundle, alone
     assert "Standalone, edited" in (tmp_path / "docs" / "sops/standalone.md").read_text(encoding="utf-8")
     assert (tmp_path / "docs" / LOAN).stat().st_mtime_ns <= before  # untouched
 

@@ -1,7 +1,8 @@
 /* sopc guided mode: walk the page's procedure step by step on a live call.
 
    "Guide me" starts a walk with the JavaScript runtime (runtime/, beside this
-   file) on the procedure's bundle (bundles/<id>.json): the facts entered once,
+   file) on the procedure's bundle (its part, bundles/<id>.json, and the parts of
+   the procedures it hands off to): the facts entered once,
    each question's answers as buttons, scripts and record fields filled with
    the facts, repeats counted, waits shown, hand-offs followed into the other
    procedure and back. A walk is a list of facts and actions replayed by the
@@ -16,6 +17,7 @@
   var PARAM = "guide";
   var runtime = null;
   var bundles = {};
+  var parts = {};
 
   function asset(path) {
     return new URL(path, SCRIPT).href;
@@ -26,15 +28,56 @@
     return runtime;
   }
 
+  // Each SOP's part of the bundle (bundles/<id>.json) holds that SOP alone;
+  // a walk needs the parts of every SOP it can hand off to, loaded here and
+  // each checked by the runtime (version, shape, digest, and that it is the
+  // part of the SOP asked for) before they are combined into one bundle,
+  // whose hand-offs must then all resolve.
+  function loadPart(rt, sop) {
+    if (!parts[sop]) {
+      parts[sop] = fetch(asset("bundles/" + encodeURIComponent(sop) + ".json")).then(function (response) {
+        if (!response.ok) {
+          throw new Error("the bundle of procedure " + sop + " could not be loaded (" + response.status + ")");
+        }
+        return response.text().then(function (text) { return rt.Bundle.loadPart(text, sop); });
+      });
+    }
+    return parts[sop];
+  }
+
+  function handOffTargets(part) {
+    var targets = [];
+    Object.keys(part.sops).forEach(function (id) {
+      part.sops[id].steps.forEach(function (step) {
+        if (step.handoff && step.handoff.target === "sop") {
+          targets.push(step.handoff.to);
+        }
+      });
+    });
+    return targets;
+  }
+
   function loadBundle(sop) {
     if (!bundles[sop]) {
-      bundles[sop] = Promise.all([loadRuntime(), fetch(asset("bundles/" + encodeURIComponent(sop) + ".json"))])
-        .then(function (loaded) {
-          if (!loaded[1].ok) {
-            throw new Error("the procedure's bundle could not be loaded (" + loaded[1].status + ")");
-          }
-          return loaded[1].text().then(function (text) { return loaded[0].Bundle.load(text); });
+      bundles[sop] = loadRuntime().then(function (rt) {
+        var loaded = {};
+        function reach(ids) {
+          var todo = ids.filter(function (id) { return !Object.prototype.hasOwnProperty.call(loaded, id); });
+          todo.forEach(function (id) { loaded[id] = null; });
+          return Promise.all(todo.map(function (id) { return loadPart(rt, id); })).then(function (found) {
+            var next = [];
+            found.forEach(function (part, index) {
+              loaded[todo[index]] = part;
+              next = next.concat(handOffTargets(part));
+            });
+            return next.length ? reach(next) : null;
+          });
+        }
+        return reach([sop]).then(function () {
+          var others = Object.keys(loaded).filter(function (id) { return id !== sop; }).sort();
+          return rt.Bundle.combine([loaded[sop]].concat(others.map(function (id) { return loaded[id]; })));
         });
+      });
     }
     return bundles[sop];
   }
