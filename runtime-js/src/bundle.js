@@ -26,6 +26,9 @@ export async function digestOf(canonical) {
 }
 
 export class Bundle {
+  #labels = new Map(); // each SOP's input labels by id, kept: every step shown asks for them
+  #firstInputs = null; // each input id's declaration in the first SOP by id that declares it
+
   /** @param {object} data a bundle already checked by `Bundle.load` */
   constructor(data) {
     this.data = data;
@@ -110,16 +113,24 @@ export class Bundle {
 
   /** The input declaration for a fact: the given SOP's first, else any SOP's. */
   inputDef(name, sopId = null) {
-    const order = (sopId !== null && Object.hasOwn(this.sops, sopId) ? [sopId] : []).concat(Object.keys(this.sops).sort(compareKeys));
-    for (const candidate of order) {
-      const found = this.sops[candidate].inputs.find((item) => item.id === name);
-      if (found) return found;
+    const own = sopId !== null && Object.hasOwn(this.sops, sopId) ? this.sops[sopId].inputs.find((item) => item.id === name) : null;
+    if (own) return own;
+    if (this.#firstInputs === null) {
+      this.#firstInputs = new Map();
+      for (const candidate of Object.keys(this.sops).sort(compareKeys)) {
+        for (const item of this.sops[candidate].inputs) if (!this.#firstInputs.has(item.id)) this.#firstInputs.set(item.id, item);
+      }
     }
-    return null;
+    return this.#firstInputs.get(name) ?? null;
   }
 
   labels(sopId) {
-    return Object.fromEntries(this.sops[sopId].inputs.map((item) => [item.id, item.label]));
+    let found = this.#labels.get(sopId);
+    if (found === undefined) {
+      found = Object.fromEntries(this.sops[sopId].inputs.map((item) => [item.id, item.label]));
+      this.#labels.set(sopId, found);
+    }
+    return found;
   }
 
   /** The fact's value in its input's type; text from a form or a command line is converted. */

@@ -18,9 +18,21 @@ export function sortKeys(keys) {
   return keys.some((key) => SURROGATE.test(key)) ? keys.sort(compareKeys) : keys.sort();
 }
 
+const isSurrogate = (unit) => unit >= 0xd800 && unit <= 0xdfff;
+
 /** Keys in code point order, as Python sorts them (not UTF-16 code unit order). */
 export function compareKeys(a, b) {
   if (a === b) return 0;
+  // Code units give the same order up to the first difference unless a surrogate is there.
+  const shorter = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < shorter && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === shorter) return a.length - b.length;
+  if (!isSurrogate(a.charCodeAt(i)) && !isSurrogate(b.charCodeAt(i))) return a.charCodeAt(i) - b.charCodeAt(i);
+  return compareCodePoints(a, b);
+}
+
+function compareCodePoints(a, b) {
   const left = Array.from(a);
   const right = Array.from(b);
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
