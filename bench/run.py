@@ -250,28 +250,55 @@ class Bench:
         return bundle
 
     def runtime(self, size: int, bundle: Path | None) -> None:
-        label = "runtime `Bundle.load` vs `json.load` (in-process)"
+        """Both runtimes: loading the bundle against parsing its JSON in the same process, and walking it."""
+        python = "runtime `Bundle.load` vs `json.load` (in-process)"
+        python_walks = "runtime steps per second on random walks"
+        node = shutil.which("node")
+        javascript = "JS runtime `Bundle.load` vs `JSON.parse` (in-process, Node)"
+        javascript_read = "JS runtime `Bundle.load` vs reading the file (in-process, Node)"
+        javascript_walks = "JS runtime steps per second on random walks (Node)"
         if bundle is None:
-            self.add(label, size, note="n/a (command missing: `sopc export`)")
-            self.add("runtime steps per second on random walks", size, note="n/a (command missing: `sopc export`)")
+            for label in (python, python_walks, javascript, javascript_read, javascript_walks):
+                self.add(label, size, note="n/a (command missing: `sopc export`)")
             return
-        loads, floors, ratios = [], [], []
+        probe = [sys.executable, "-c", RUNTIME_PROBE, str(bundle)]
+        ours, floor = self.probe_columns(probe + ["load"], 2)
+        self.add_load(python, size, ours, floor, target=2)
+        self.add_walks(python_walks, size, lambda seed: probe + ["walk", str(seed)])
+        if node is None:
+            for label in (javascript, javascript_read, javascript_walks):
+                self.add(label, size, note="n/a (`node` not found)")
+            return
+        probe = [node, str(HERE / "runtime_probe.mjs"), str(bundle)]
+        ours, parse, read = self.probe_columns(probe + ["load"], 3)
+        self.add_load(javascript, size, ours, parse, target=2)
+        self.add_load(javascript_read, size, ours, read, target=None)
+        self.add_walks(javascript_walks, size, lambda seed: probe + ["walk", str(seed)])
+
+    def probe_columns(self, argv: list[str], count: int) -> list[list[float]]:
+        """A probe run `repeat` times, each printing `count` CPU times: one list per column."""
+        columns = [[] for _ in range(count)]
         for _ in range(self.repeat):
-            ours, floor = map(float, self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "load"]).output.split())
-            loads.append(ours)
-            floors.append(floor)
-            ratios.append(ours / floor if floor else float("inf"))
+            for column, value in zip(columns, map(float, self.run(argv).output.split()[-count:])):
+                column.append(value)
+        return columns
+
+    def add_load(self, label: str, size: int, ours: list[float], floor: list[float], target: float | None) -> None:
+        ratios = [value / ref if ref else float("inf") for value, ref in zip(ours, floor)]
         self.pending_spread = f"{min(ratios):.2f}–{max(ratios):.2f}x"
         ratio = statistics.median(ratios)
-        self.add(label, size, statistics.median(loads), statistics.median(floors), ratio, "≤ 2x", ratio <= 2)
+        self.add(label, size, statistics.median(ours), statistics.median(floor), ratio,
+                 f"≤ {target}x" if target else "", None if target is None else ratio <= target)
+
+    def add_walks(self, label: str, size: int, argv_for_seed) -> None:
+        """Steps per second of seeded random walks, one seed per repetition."""
         rates, last = [], ""
         for seed in range(self.repeat):
-            last = self.run([sys.executable, "-c", RUNTIME_PROBE, str(bundle), "walk", str(seed)]).output.strip()
-            rates.append(float(last.splitlines()[-1].split()[0]))
-        detail = last.splitlines()[-1].split(": ", 1)[1]
+            last = self.run(argv_for_seed(seed)).output.strip().splitlines()[-1]
+            rates.append(float(last.split()[0]))
         rate = statistics.median(rates)
-        self.add("runtime steps per second on random walks", size, f"{rate:,.0f} steps/s", detail,
-                 target="≥ 100,000 steps/s", met=rate >= 100_000)
+        self.add(label, size, f"{rate:,.0f} steps/s", last.split(": ", 1)[1], target="≥ 100,000 steps/s",
+                 met=rate >= 100_000)
         self.rows[-1].spread = f"{min(rates):,.0f}–{max(rates):,.0f}"
 
     def site(self, size: int) -> None:

@@ -37,6 +37,10 @@ def test_run_quick_prints_a_table():
     assert compared and all(" s |" in row for row in compared)
     walked = [row for row in rows if row.startswith("| runtime steps per second")]
     assert walked and all("steps/s" in row for row in walked)
+    walked_js = [row for row in rows if row.startswith("| JS runtime steps per second")]
+    assert walked_js and all("steps/s" in row for row in walked_js)
+    loaded_js = [row for row in rows if row.startswith("| JS runtime `Bundle.load` vs `JSON.parse`")]
+    assert loaded_js and all(" s |" in row for row in loaded_js)
     unchanged = next(row for row in rows if row.startswith("| `sopc build` again, nothing changed"))
     assert "| 0 drawn, 5 from cache |" in unchanged
     edited = next(row for row in rows if row.startswith("| `sopc build` after editing one SOP"))
