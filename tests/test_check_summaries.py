@@ -77,3 +77,15 @@ def test_the_check_command_reports_what_the_library_reports_with_every_model_kep
     reported = {(p["line"], p["column"], p["code"], p["message"]) for p in json.loads(done.stdout)["problems"]}
     assert reported == {(p.line, p.col, p.code, p.message) for p in kept.problems}
     assert reported
+
+
+def test_a_summary_places_steps_and_options_where_the_model_does():
+    from sopc.check import load_corpus
+
+    corpus, _problems, _files = load_corpus([SOPS, REPO / "tests" / "language" / "valid"])
+    for sop in corpus.sops.values():
+        summary = SopSummary(sop, REPO / sop.path)
+        for step_id, step in sop.steps.items():
+            assert summary.steps[step_id].where == step.where
+            assert [o.where for o in summary.steps[step_id].options] == [o.where for o in step.options]
+            assert summary.steps[step_id].kind == step.kind

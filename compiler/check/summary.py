@@ -16,47 +16,86 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
+from sys import intern
 
 from sopc.model import Sop
 from sopc.model.base import memo
-from sopc.model.graph import Flow, flow
+from sopc.model.graph import flow
 
 
 class StepSummary:
     """A step as the rules across SOPs read it."""
 
-    __slots__ = ("id", "kind", "handoff", "then", "handles", "end", "input", "options", "tags", "records",
-                 "suppress", "where")
+    __slots__ = ("id", "kind", "handoff", "then", "handles", "end", "input", "options", "tags", "records", "suppress")
 
-    def __init__(self, step):
-        self.id, self.kind, self.where = step.id, step.kind, step.where
+    def __init__(self, step, same: dict):
+        self.id, self.kind = step.id, step.kind
         self.handoff, self.then, self.handles, self.end, self.input = (
-            step.handoff, step.then, step.handles, step.end, step.input)
-        self.options = [OptionSummary(option) for option in step.options] if step.options else ()
+            step.handoff, same.get(step.then, step.then), step.handles, step.end, step.input)
+        self.options = [OptionSummary(option, step.id, i, same) for i, option in enumerate(step.options)] if step.options else ()
         self.records = [RecordSummary(record) for record in step.records] if step.records else ()
         self.tags = step.tags or ()
         self.suppress = step.suppress or ()
 
+    @property
+    def where(self) -> tuple:
+        return ("steps", self.id)  # as `build_step` places every step
+
+
+class PlainStep:
+    """A step with nothing but its id and kind that the rules across SOPs read (most steps)."""
+
+    __slots__ = ("id", "kind")
+    handoff = then = handles = end = input = None
+    options = records = tags = suppress = ()
+    where = StepSummary.where
+
+    def __init__(self, step, _same: dict):
+        self.id, self.kind = step.id, step.kind
+
+    @staticmethod
+    def fits(step) -> bool:
+        return not (step.handoff or step.then or step.handles or step.end or step.input or step.options
+                    or step.records or step.tags or step.suppress)
+
+
+class FlowSummary:
+    """What the rules across SOPs ask of an SOP's flow (`sopc.model.graph.Flow`)."""
+
+    __slots__ = ("successors", "reachable", "exits")
+
+    def __init__(self, whole, steps: dict, same: dict):
+        self.successors = {same[s]: tuple(same[t] for t in targets) for s, targets in whole.successors.items()}
+        # Usually every step is reachable: then the steps' keys answer `in` as well as a set would.
+        self.reachable = steps.keys() if len(whole.reachable) == len(steps) else frozenset(whole.reachable)
+        self.exits = frozenset(whole.exits)
+
 
 class OptionSummary:
-    __slots__ = ("label", "goto", "when", "where")
+    __slots__ = ("label", "goto", "when", "step", "index")
 
-    def __init__(self, option):
-        self.label, self.goto, self.when, self.where = option.label, option.goto, option.when, option.where
+    def __init__(self, option, step_id: str, index: int, same: dict):
+        self.label, self.when, self.step, self.index = intern(option.label), option.when, step_id, index
+        self.goto = same.get(option.goto, option.goto)
+
+    @property
+    def where(self) -> tuple:
+        return ("steps", self.step, "options", self.index)  # as `build_step` places every option
 
 
 class RecordSummary:
     __slots__ = ("system", "action")
 
     def __init__(self, record):
-        self.system, self.action = record.system, record.action
+        self.system = None if record.system is None else intern(record.system)
+        self.action = intern(record.action)
 
 
 class InputSummary:
     __slots__ = ("type", "values")
 
     def __init__(self, declared):
-        self.type, self.values = declared.type, declared.values
+        self.type, self.values = intern(declared.type), declared.values
 
 
 class SopSummary:
@@ -65,12 +104,13 @@ class SopSummary:
     def __init__(self, sop: Sop, source: Path):
         self.id, self.path, self.start = sop.id, sop.path, sop.start
         self.source = source
-        self.steps = {step_id: StepSummary(step) for step_id, step in sop.steps.items()}
+        same = {step_id: step_id for step_id in sop.steps}  # one string object per step id
+        self.steps = {step_id: (PlainStep if PlainStep.fits(step) else StepSummary)(step, same)
+                      for step_id, step in sop.steps.items()}
         self.inputs = {name: InputSummary(declared) for name, declared in sop.inputs.items()}
         self.returns, self.scenarios, self.policies, self.suppress = sop.returns, sop.scenarios, sop.policies, sop.suppress
-        whole = flow(sop)
-        # Only what the rules across SOPs ask of the flow; it is the one the per-SOP rules built.
-        memo(self, "flow", lambda: Flow([], whole.successors, reachable=whole.reachable, exits=whole.exits))
+        # What `flow(summary)` answers: from the flow the per-SOP rules built.
+        memo(self, "flow", lambda: FlowSummary(flow(sop), self.steps, same))
 
     def locate(self, where, *, key: bool = False) -> tuple[int, int]:
         return _reloaded(self.source, self.path).locate(where, key=key)
