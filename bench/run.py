@@ -84,6 +84,7 @@ class Bench:
     pending_wall: tuple = (0.0, 0.0, 0.0)
     export_cold: dict[int, float] = field(default_factory=dict)
     page_bytes: dict[int, float] = field(default_factory=dict)
+    zensical_max: int = 1000
 
     # -- running things ---------------------------------------------------
 
@@ -320,23 +321,35 @@ class Bench:
             return
         baseline_dir = write_baseline(project, self.work / f"baseline-{size}")
 
+        peaks: dict[str, list[int]] = {"sopc": [], "floor": []}
+
         def from_scratch():
             clear_generated(project)
             sample = self.run(build, cwd=project)
             drawn, _ = flowcharts_drawn(sample.output)
             if drawn != size:
                 raise CommandFailed(build, sample, f"drew {drawn} flowcharts from scratch, expected {size}")
+            peaks["sopc"].append(sample.maxrss_kb)
             return sample
 
         def baseline():
             shutil.rmtree(baseline_dir / "site", ignore_errors=True)
             shutil.rmtree(baseline_dir / "svg", ignore_errors=True)
-            return self.run([sys.executable, "-c", BASELINE_BUILD, str(baseline_dir)], cwd=baseline_dir)
+            sample = self.run([sys.executable, "-c", BASELINE_BUILD, str(baseline_dir)], cwd=baseline_dir)
+            peaks["floor"].append(sample.maxrss_kb)
+            return sample
 
         value, ref, ratio = self.paired(from_scratch, baseline)
         self.add(label, size, value, ref, ratio, "≤ 1.2x", ratio <= 1.2)
+        self.add_wall(label, size, 1.2)
+        mine, floor = statistics.median(peaks["sopc"]) / 1024, statistics.median(peaks["floor"]) / 1024
+        self.add("peak memory of `sopc build` from scratch vs mkdocs + dot by hand", size, f"{mine:.0f} MB",
+                 f"{floor:.0f} MB", mine / floor, "reported (no target)")
         self.site_size(size, project / "site")
+        self.bundle_bytes(size, project)
         self.rebuilds(size, project, build, value)
+        if size <= self.zensical_max:
+            self.zensical_rebuilds(size, folder)
 
     def rebuilds(self, size: int, project: Path, build: list[str], scratch: float) -> None:
         """Rebuilding re-draws only the flowcharts whose graph changed and renders only the pages that changed."""
@@ -362,6 +375,35 @@ class Bench:
         median = statistics.median(times)
         self.add("`sopc build` after editing one SOP vs from scratch", size, median, scratch, median / scratch,
                  "≤ 0.10x", median / scratch <= 0.10)
+
+    def bundle_bytes(self, size: int, project: Path) -> None:
+        """Guided mode's bundles as published (one part per SOP) against one
+        bundle per SOP repeating every SOP it hands off to, and the whole corpus's bundle."""
+        published = sum(path.stat().st_size for path in (project / "site" / "assets" / "sopc" / "bundles").glob("*.json"))
+        done = self.run([sys.executable, "-c", BUNDLE_SIZES, str(project / "sops")])
+        repeating, whole = map(int, done.output.split()[-2:])
+        self.add("guided-mode bundles: bytes published vs one bundle per SOP with its hand-off targets", size,
+                 f"{published / 1e6:.1f} MB", f"{repeating / 1e6:.1f} MB", published / repeating,
+                 f"each SOP once (≤ 1.1x the whole corpus's bundle, {whole / 1e6:.1f} MB)", published <= 1.1 * whole)
+
+    def zensical_rebuilds(self, size: int, corpus: Path) -> None:
+        """Zensical: a build after editing one SOP against one from scratch (no previous site, no caches)."""
+        project = site_project(self.work / f"site-zensical-{size}", corpus)
+        build = self.sopc("build", "--sources", "sops", "--site-dir", "site", "--engine", "zensical")
+        scratch, rebuilt = [], []
+        for _ in range(self.repeat):
+            clear_generated(project)
+            scratch.append(self.seconds(self.run(build, cwd=project)))
+            edited = edit_one_sop(project / "sops")
+            try:
+                rebuilt.append(self.seconds(self.run(build, cwd=project)))
+            finally:
+                edited.restore()
+        ratios = [after / before for after, before in zip(rebuilt, scratch)]
+        ratio = statistics.median(ratios)
+        self.pending_spread = f"{min(ratios):.2f}–{max(ratios):.2f}x"
+        self.add("`sopc build --engine zensical` after editing one SOP vs from scratch", size,
+                 statistics.median(rebuilt), statistics.median(scratch), ratio, "≤ 0.10x", ratio <= 0.10)
 
     def site_size(self, size: int, site: Path) -> None:
         """Bytes of an SOP page (median) and of the whole site."""
@@ -480,6 +522,18 @@ def draw(dot):
 with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 2))) as pool:
     list(pool.map(draw, sorted((root / "dot").glob("*.dot"))))
 subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")], check=True)
+"""
+
+# Bytes of guided mode's bundles if each SOP's repeated every SOP it hands off
+# to (`sopc export --sop`), and of the whole corpus's bundle.
+BUNDLE_SIZES = """
+import sys
+from sopc.check import load_corpus
+from sopc.emit.bundle import export_bundle
+
+corpus = load_corpus([sys.argv[1]])[0]
+repeating = sum(len(export_bundle(corpus, sop_id)[1].encode()) for sop_id in corpus.sops)
+print(repeating, len(export_bundle(corpus)[1].encode()))
 """
 
 # Where `sopc build` writes the generated pages (mkdocs.yml's docs_dir).
@@ -609,7 +663,9 @@ def main(argv=None) -> int:
                         help="every row once on 20 SOPs: a smoke run of well under a minute")
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--jsonschema-max", type=int, default=1000, help="largest size to run check-jsonschema on")
-    parser.add_argument("--site-max", type=int, default=100, help="largest size to build the site for")
+    parser.add_argument("--site-max", type=int, default=1000, help="largest size to build the site for")
+    parser.add_argument("--zensical-max", type=int, default=1000,
+                        help="largest size to measure Zensical's rebuilds for (0: none)")
     parser.add_argument("--only", default=None, metavar="GROUPS",
                         help=f"comma-separated groups to measure, of: {', '.join(GROUPS)} (default all)")
     args = parser.parse_args(argv)
@@ -619,7 +675,8 @@ def main(argv=None) -> int:
     sizes = sorted({int(s) for s in (args.sizes or ("20" if args.quick else "100,1000,5000")).split(",")})
     repeat = args.repeat or (1 if args.quick else 5)
     with tempfile.TemporaryDirectory(prefix="sopc-bench-") as work:
-        bench = Bench(sizes, repeat, args.clock, args.jsonschema_max, args.site_max, Path(work))
+        bench = Bench(sizes, repeat, args.clock, args.jsonschema_max, args.site_max, Path(work),
+                      zensical_max=args.zensical_max)
         bench.commands = available_commands()
         try:
             for size in sizes:

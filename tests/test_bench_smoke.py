@@ -45,3 +45,7 @@ def test_run_quick_prints_a_table():
     assert "| 0 drawn, 5 from cache |" in unchanged
     edited = next(row for row in rows if row.startswith("| `sopc build` after editing one SOP"))
     assert "| 1 drawn, 4 from cache |" in edited
+    for measured in ("wall clock: `sopc build` from scratch", "peak memory of `sopc build` from scratch",
+                     "guided-mode bundles: bytes published", "`sopc build --engine zensical` after editing one SOP"):
+        row = next(row for row in rows if row.startswith("| " + measured))
+        assert "n/a" not in row and "x |" in row, row
