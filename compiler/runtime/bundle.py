@@ -236,6 +236,9 @@ def _read(source):
     if isinstance(source, str) and source.lstrip().startswith("{"):
         text, name = source, "bundle"
     else:
+        quick = _parse_file_quickly(source)
+        if quick is not None:
+            return quick
         try:
             text, name = Path(source).read_text(encoding="utf-8"), str(source)
         except (OSError, UnicodeDecodeError) as exc:
@@ -251,6 +254,17 @@ def _read(source):
 # No exported bundle nests more than a few dozen levels (the loader refuses
 # SOPs nested deeper than 50); a document nested thousands deep is damage.
 TOO_DEEP = "malformed bundle: it nests far deeper than any exported bundle"
+
+
+def _parse_file_quickly(source):
+    """The JSON value of a bundle file as orjson reads its bytes (no text decoded first), or None
+    when that is not possible: then the file is read as text, which explains what is wrong."""
+    if orjson is None:
+        return None
+    try:
+        return orjson.loads(Path(source).read_bytes())
+    except (OSError, TypeError, orjson.JSONDecodeError):
+        return None
 
 
 def _parse(text: str):
