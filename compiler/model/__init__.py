@@ -67,12 +67,16 @@ class Sop:
     def edges(self) -> list[Edge]:
         return [edge for step in self.steps.values() for edge in step.edges()]
 
+    def decisions(self) -> list[Step]:
+        """The steps with options, in reading order: several rules look at nothing else."""
+        return memo(self, "decisions", lambda: [step for step in self.steps.values() if step.options])
+
     def texts(self) -> list[tuple[Path, str, bool]]:
         """(where, text, is_template) for every piece of prose an author wrote.
 
         Collected once: several rules read every text of every SOP.
         """
-        return memo(self, "texts", lambda: list(self._find_texts()))
+        return memo(self, "texts", self._find_texts)
 
     def template_placeholders(self) -> list[tuple[Path, str]]:
         """(where, name) for every `{{ name }}` in a template text, in reading order."""
@@ -86,12 +90,11 @@ class Sop:
             (name for _where, name in self.template_placeholders()),
             ((step.input, [option.when for option in step.options]) for step in self.steps.values() if step.options)))
 
-    def _find_texts(self):
-        for key in ("title", "summary", "purpose"):
-            if getattr(self, key):
-                yield (key,), getattr(self, key), False
+    def _find_texts(self) -> list[tuple[Path, str, bool]]:
+        found = [((key,), getattr(self, key), False) for key in ("title", "summary", "purpose") if getattr(self, key)]
         for step in self.steps.values():
-            yield from step_texts(step)
+            found.extend(step_texts(step))
+        return found
 
 
 @dataclass(frozen=True)

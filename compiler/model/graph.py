@@ -94,6 +94,20 @@ def _pop_component(root, stack: list, on_stack: set, order: dict) -> list:
             return sorted(component, key=order.__getitem__)
 
 
+def only_forward(nodes, successors: dict) -> bool:
+    """Whether every edge between `nodes` leads to a node later in their order.
+
+    Such a graph has no cycle, and this costs one look at each edge: most
+    SOPs are written top to bottom, so it spares them the search for loops.
+    """
+    order = {node: i for i, node in enumerate(nodes)}
+    for node, i in order.items():
+        for target in successors.get(node, ()):
+            if order.get(target, len(order)) <= i:
+                return False
+    return True
+
+
 def is_cycle(component: list, successors: dict) -> bool:
     """Whether a strongly connected component holds a cycle (more than one node, or a self-loop)."""
     return len(component) > 1 or component[0] in successors.get(component[0], ())

@@ -11,7 +11,7 @@ below, plus its schema, docs and fixtures; nothing else switches on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from sopc.model.base import Path, humanize, memo
 
@@ -98,13 +98,20 @@ class Suppression:
     where: Path = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Edge:
     source: str
     target: str
     kind: str  # next, option, repeat, return
     label: str | None = None
     where: Path = ()
+
+    def __init__(self, source: str, target: str, kind: str, label: str | None = None, where: Path = ()):
+        # A corpus has an edge or two per step: the frozen dataclass's own
+        # __init__ (one object.__setattr__ per field) costs four times this.
+        fields = self.__dict__
+        fields["source"], fields["target"], fields["kind"], fields["label"], fields["where"] = (
+            source, target, kind, label, where)
 
 
 @dataclass
@@ -402,11 +409,13 @@ def dead_end_reason(step: Step) -> str | None:
     return reason if reason and not step.next else None
 
 
-def step_texts(step: Step) -> Iterator[Text]:
+def step_texts(step: Step) -> list[Text]:
     """(where, text, is_template) for every piece of prose the step holds, in reading order."""
+    found = []
     for prop in _WITH_TEXT:
         if getattr(step, prop.key):
-            yield from prop.texts(step)
+            found.extend(prop.texts(step))
+    return found
 
 
 # -- building ---------------------------------------------------------------------

@@ -23,7 +23,8 @@ def check(sop, corpus, options):
             for where, name in condition_inputs(option.when, option.where + ("when",)):
                 if name not in sop.inputs:
                     yield Finding(where, f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", step.id)
-        yield from unknown_suppressions(step.suppress, f"step `{step.id}`", step.id)
+        if step.suppress:
+            yield from unknown_suppressions(step.suppress, f"step `{step.id}`", step.id)
     yield from unknown_suppressions(sop.suppress, "the SOP", None)
     if sop.returns is not None:
         for i, fact in enumerate(sop.returns.facts):

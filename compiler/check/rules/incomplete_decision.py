@@ -8,9 +8,7 @@ _CLOSED_TYPES = ("yesno", "choice")
 
 
 def check(sop, corpus, options):
-    for step in sop.steps.values():
-        if not step.options:
-            continue
+    for step in sop.decisions():
         for option in step.options:
             where = option.where + (("value",) if option.shorthand else ("when",))
             for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=option.shorthand):

@@ -7,8 +7,10 @@ ID = "SOP117"
 
 
 def check(sop, corpus, options):
-    for step in sop.steps.values():
+    for step in sop.decisions():
         for option in step.options:
+            if option.when is None:
+                continue
             for where, comparison, name in comparisons(option.when, option.where + ("when",), step.input):
                 declared = sop.inputs.get(name)
                 if "measure" not in comparison or declared is None or declared.type == "date":

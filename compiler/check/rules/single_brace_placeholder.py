@@ -3,6 +3,7 @@
 import re
 
 from sopc.check.finding import Finding
+from sopc.model.base import memo
 
 ID = "SOP116"
 
@@ -22,10 +23,11 @@ def single_brace_names(sop) -> set[str]:
     return {name for _where, name in _single_braced(sop)}
 
 
-def _single_braced(sop):
-    """(where, input id) for each input named in single braces, once per text."""
-    for where, text, is_template in sop.texts():
-        if is_template and "{" in text:
-            for name in dict.fromkeys(SINGLE_BRACES.findall(text)):
-                if name in sop.inputs:
-                    yield where, name
+def _single_braced(sop) -> list:
+    """(where, input id) for each input named in single braces, once per text.
+
+    Found once per SOP: unused-input asks too.
+    """
+    return memo(sop, "single-braced", lambda: [
+        (where, name) for where, text, is_template in sop.texts() if is_template and "{" in text
+        for name in dict.fromkeys(SINGLE_BRACES.findall(text)) if name in sop.inputs])

@@ -15,10 +15,12 @@ NOT_TEXT = frozenset({"sop", "start", "next", "goto", "then", "handoff", "input"
 
 
 def check(sop, corpus, options):
-    starts = sorted((sop.locate(step.where, key=True)[0], step.id) for step in sop.steps.values())
+    starts = None  # the line each step starts on: located only for an SOP with a cut text
     for cut in sop.cut_texts:
         if cut.key in NOT_TEXT:
             continue
+        if starts is None:
+            starts = sorted((sop.locate(step.where, key=True)[0], step.id) for step in sop.steps.values())
         lost = cut.cut.split(" # ")[0].rstrip()  # up to a comment written as one, if any follows
         whole = f"{cut.kept} {lost}"
         step = next((step_id for line, step_id in reversed(starts) if line <= cut.line), None)

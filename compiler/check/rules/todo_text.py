@@ -8,12 +8,15 @@ ID = "SOP112"
 
 WORDS = ("TODO", "TBD", "FIXME", "XXX")
 MARKER = re.compile(r"\b(" + "|".join(WORDS) + r")\b")
+# Any of the words anywhere: one search per text is far cheaper than the
+# marker's word boundaries, and almost every text has none of them.
+ANY_WORD = re.compile("|".join(WORDS))
 
 
 def check(sop, corpus, options):
     for where, text, _is_template in sop.texts():
-        if not any(word in text for word in WORDS):
-            continue  # a plain substring test is far cheaper than the regex on every text
+        if not ANY_WORD.search(text):
+            continue
         markers = list(dict.fromkeys(MARKER.findall(text)))
         if markers:
             step = where[1] if where[0] == "steps" else None

@@ -6,7 +6,7 @@ ID = "SOP115"
 
 
 def check(sop, corpus, options):
-    for step in sop.steps.values():
+    for step in sop.decisions():
         first = next((i for i, option in enumerate(step.options) if option.otherwise), None)
         if first is None or first == len(step.options) - 1:
             continue

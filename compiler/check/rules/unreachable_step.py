@@ -27,13 +27,17 @@ def reached_as_meant(sop) -> set[str] | None:
     nothing close to any step, where it was meant to go is unknown: None, and
     no step is reported.
     """
-    successors = {step_id: list(targets) for step_id, targets in flow(sop).successors.items()}
-    reached, guessed = flow(sop).reachable, set()
+    graph = flow(sop)
+    successors, reached, guessed = None, graph.reachable, set()
     while True:
-        broken = [(step_id, edge.target) for step_id in reached for edge in sop.steps[step_id].edges()
+        # Only an exit can have a link to a missing step (see `Flow.exits`).
+        broken = [(step_id, edge.target) for step_id in reached if step_id in graph.exits
+                  for edge in sop.steps[step_id].edges()
                   if edge.target is not None and edge.target not in sop.steps and (step_id, edge.target) not in guessed]
         if not broken:
             return reached
+        if successors is None:  # copied only when a guess is added to it
+            successors = {step_id: list(targets) for step_id, targets in graph.successors.items()}
         for source, target in broken:
             meant = closest(target, sop.steps)
             if meant is None:
