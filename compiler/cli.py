@@ -157,12 +157,16 @@ def explain(code):
 
 # -- runtime: export, run, test (docs/runtime.md) ---------------------------
 
-def _checked_corpus(paths):
-    """The corpus, or exit 1 with the located errors that make it unusable (warnings do not)."""
+def _checked_corpus(paths, each_sop=None):
+    """The corpus, or exit 1 with the located errors that make it unusable (warnings do not).
+
+    With `each_sop` (called with each SOP's model while it is checked), the
+    corpus holds only summaries of the SOPs (`check_paths(keep_models=False)`).
+    """
     from sopc.check import check_paths
     from sopc.report import reporter
 
-    result = check_paths(_sources(paths), _settings().errors_only())
+    result = check_paths(_sources(paths), _settings().errors_only(), keep_models=each_sop is None, each_sop=each_sop)
     if result.errors:
         click.echo(reporter("text").render(result), nl=False, err=True)
         click.echo("sopc: fix these errors first; a corpus with errors is not exported or run.", err=True)
@@ -180,12 +184,12 @@ def _bundle_or_exit(corpus, sop_id=None, text=False, pretty=False):
         _report_export_problems(exc.problems)
 
 
-def _streamed_or_exit(corpus, output, sop_id):
+def _streamed_or_exit(corpus, output, sop_id, spool):
     """Write the bundle SOP by SOP (`write_bundle`); exit 1 with what stops the export or the write."""
     from sopc.emit.bundle import ExportError, write_bundle
 
     try:
-        return write_bundle(corpus, output, sop_id)
+        return write_bundle(corpus, output, sop_id, spool)
     except ExportError as exc:
         _report_export_problems(exc.problems)
     except OSError as exc:
@@ -223,14 +227,19 @@ def export(paths, output, sop_id, scenarios_path, pretty):
     from sopc.emit.bundle import build_scenarios, dumps
     from sopc.problems import did_you_mean
 
-    corpus = _checked_corpus(paths)
+    from sopc.emit.bundle import SopSpool
+
+    # Without --pretty, each SOP's text is written while it is checked and its model let go.
+    spool = None if pretty else SopSpool()
+    corpus = _checked_corpus(paths, None if spool is None else spool.add)
     if sop_id is not None and sop_id not in corpus.sops:
         _fail(f"no SOP `{sop_id}`{did_you_mean(sop_id, corpus.sops)}; SOPs: {', '.join(sorted(corpus.sops)) or 'none'}")
-    if pretty:
+    if spool is None:
         bundle, text = _bundle_or_exit(corpus, sop_id, text=True, pretty=pretty)
         _write(output, text)
     else:
-        bundle = _streamed_or_exit(corpus, output, sop_id)
+        bundle = _streamed_or_exit(corpus, output, sop_id, spool)
+        spool.close()
     if scenarios_path:
         _write(scenarios_path, dumps(build_scenarios(corpus, bundle)))
 

@@ -1,13 +1,15 @@
 """The export writes the bundle SOP by SOP: the same bytes as the bundle built in memory, and all or nothing."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from sopc.check import load_corpus
+from sopc.check import check_paths, load_corpus
+from sopc.config import Config
 from sopc.emit import bundle as bundle_module
-from sopc.emit.bundle import ExportError, build_scenarios, export_bundle, write_bundle
+from sopc.emit.bundle import ExportError, SopSpool, build_scenarios, export_bundle, write_bundle
 from sopc.runtime import Bundle
 from tests.helpers import REPO, SOPS
 
@@ -91,3 +93,51 @@ def test_the_export_command_writes_the_streamed_bundle_to_a_file_and_to_standard
     assert sopc("export", generated, "-o", target).returncode == 0
     assert target.read_text(encoding="utf-8") == text
     assert sopc("export", generated).stdout == text
+
+
+def spooled(paths):
+    """A corpus of summaries and a spool of its SOPs' texts, as `sopc export` checks and writes them."""
+    spool = SopSpool()
+    result = check_paths(paths, Config().errors_only(), keep_models=False, each_sop=spool.add)
+    assert not result.errors
+    return result.corpus, spool
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_the_bundle_written_from_summaries_and_the_spool_is_the_same(which, generated, tmp_path):
+    paths = [SOPS if which == "seeds" else generated]
+    summaries, spool = spooled(paths)
+    corpus, _problems, _files = load_corpus(paths)
+    written = write_bundle(summaries, tmp_path / "bundle.json", spool=spool)
+    bundle, text = export_bundle(corpus)
+    assert (tmp_path / "bundle.json").read_text(encoding="utf-8") == text
+    assert build_scenarios(summaries, written) == build_scenarios(corpus, bundle)
+    for sop_id in sorted(corpus.sops)[:5]:
+        one = write_bundle(summaries, tmp_path / "one.json", sop_id, spool)
+        bundle, text = export_bundle(corpus, sop_id)
+        assert (tmp_path / "one.json").read_text(encoding="utf-8") == text
+        assert build_scenarios(summaries, one) == build_scenarios(corpus, bundle)
+
+
+def test_the_export_command_writes_scenarios_located_as_before(sopc, tmp_path):
+    corpus, _problems, _files = load_corpus([SOPS])
+    bundle, _text = export_bundle(corpus)
+    assert sopc("export", SOPS, "-o", tmp_path / "b.json", "--scenarios", tmp_path / "s.json").returncode == 0
+    written = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert written == build_scenarios(corpus, bundle) and written["scenarios"]
+
+
+def test_a_hand_off_mark_is_never_read_into_an_authors_text(tmp_path):
+    """The mark is U+0000, which the check refuses in any text; text that looks like a hand-off stays as written."""
+    (tmp_path / "procedures.yaml").write_text("procedures:\n  other:\n    title: Other\n", encoding="utf-8")
+    source = tmp_path / "mimic.yaml"
+    source.write_text('sop: mimic\ntitle: \'{"target":"sop","to":"other"}\'\nsteps:\n  a:\n    do: \'{"target":"x"}\'\n'
+                      '    handoff: other\n', encoding="utf-8")
+    summaries, spool = spooled([tmp_path])
+    corpus, _problems, _files = load_corpus([tmp_path])
+    write_bundle(summaries, tmp_path / "bundle.json", spool=spool)
+    assert (tmp_path / "bundle.json").read_text(encoding="utf-8") == export_bundle(corpus)[1]
+    assert json.loads((tmp_path / "bundle.json").read_text(encoding="utf-8"))["sops"]["mimic"]["steps"][0]["handoff"][
+        "target"] == "procedure"
+    source.write_text('sop: mimic\ntitle: "\\0"\nsteps:\n  a:\n    end: resolved\n', encoding="utf-8")
+    assert {p.code for p in check_paths([tmp_path]).errors} == {"SOP013"}

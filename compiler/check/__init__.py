@@ -144,7 +144,8 @@ def _add(corpus: Corpus, item) -> None:
     target[item.id] = item
 
 
-def check_paths(paths, config: Config | None = None, stage_cache=None, keep_models: bool = True) -> Result:
+def check_paths(paths, config: Config | None = None, stage_cache=None, keep_models: bool = True,
+                each_sop=None) -> Result:
     """Every problem of the files: loading, schema, and the enabled rules.
 
     Each SOP's per-SOP rules run as soon as it is modelled; the rules that
@@ -153,6 +154,8 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
     text) is let go once its per-SOP rules have run, and the corpus keeps only
     a summary of it (`sopc.check.summary`): memory then grows with the largest
     file, not with the corpus, and `result.corpus` holds summaries.
+    `each_sop(sop)` is called with every SOP's model while it is in memory
+    (the export writes its text then).
     """
     from sopc.check.summary import SopSummary, forget_reloaded
 
@@ -172,6 +175,8 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
             for item in added:
                 if isinstance(item, Sop):
                     found = per_sop_findings(item, corpus, enabled)
+                    if each_sop is not None:
+                        each_sop(item)
                     if not keep_models:
                         item = _summarized(corpus, item, SopSummary(item, path))
                     local[id(item)] = found

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+import tempfile
 
 from sopc import __version__
 from sopc.atomic_file import whole_file
@@ -23,7 +24,7 @@ from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
 from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION, SCENARIOS_FORMAT, SCENARIOS_VERSION
 from sopc.emit import bundle_text
-from sopc.canonical_json import exact
+from sopc.canonical_json import compact as _compact, exact
 
 
 class ExportError(Exception):
@@ -56,7 +57,7 @@ def export_bundle(corpus: Corpus, sop_id: str | None = None, pretty: bool = Fals
     return bundle, bundle_text.with_first_member(text, "digest", bundle["digest"]) + "\n"
 
 
-def write_bundle(corpus: Corpus, path: str | None, sop_id: str | None = None) -> dict:
+def write_bundle(corpus: Corpus, path: str | None, sop_id: str | None = None, spool: "SopSpool | None" = None) -> dict:
     """Write the bundle's text (as `export_bundle` lays it out) to `path`, or to standard output.
 
     The text is written one SOP at a time, each SOP's objects and text let go
@@ -64,21 +65,29 @@ def write_bundle(corpus: Corpus, path: str | None, sop_id: str | None = None) ->
     first member, is computed on the way and written into the space kept for
     it. The file is written beside `path` and renamed over it only once
     complete: an export that fails leaves the previous bundle as it was.
+    With `spool`, each SOP's text is the one written there while it was
+    checked, and `corpus` may hold summaries (`sopc.check.summary`) only.
     Returns the digest and the ids of the SOPs written (what `build_scenarios` reads).
     """
     with whole_file(path) as handle:
-        return _stream(corpus, sop_id, handle)
+        return _stream(corpus, sop_id, handle, spool)
 
 
 _DIGEST_SPACE = "sha256:" + "0" * 64  # a digest's length: the first line is rewritten in place
 
 
-def _stream(corpus: Corpus, sop_id: str | None, handle) -> dict:
-    problems: list[Problem] = []
-    content = _content(corpus, sop_id, problems, lazy=True)
+def _stream(corpus: Corpus, sop_id: str | None, handle, spool: "SopSpool | None") -> dict:
+    problems: list[Problem] = spool.problems if spool is not None else []
+    ids = _closure(corpus, sop_id) if sop_id else sorted(corpus.sops)
+    content = _content(corpus, sop_id, dict.fromkeys(ids))
+    if spool is not None:
+        sop_text = spool.text_for(corpus)
+    else:
+        def sop_text(name):
+            return bundle_text.sop_text(name, _sop(corpus, corpus.sops[name], problems))
     handle.write(bundle_text.first_member("digest", _DIGEST_SPACE).encode("utf-8"))
     canonical = hashlib.sha256()
-    pieces = bundle_text.pieces(content)
+    pieces = bundle_text.pieces(content, sop_text)
     next(pieces)  # the opening brace: already written, before the digest
     first = next(pieces)
     canonical.update(b"{" + bundle_text.canonical(first).encode("utf-8"))
@@ -94,34 +103,68 @@ def _stream(corpus: Corpus, sop_id: str | None, handle) -> dict:
     digest = "sha256:" + canonical.hexdigest()
     handle.seek(0)
     handle.write(bundle_text.first_member("digest", digest).encode("utf-8"))
-    return {"digest": digest, "sops": list(content["sops"])}
+    return {"digest": digest, "sops": ids}
 
 
-class _LazySops(Mapping):
-    """SOP id -> its bundle object, built when asked for and not kept."""
+class SopSpool:
+    """Each SOP's text in the bundle, written to a temporary file as the SOP is checked.
 
-    def __init__(self, corpus: Corpus, ids: list[str], problems: list[Problem]):
-        self.corpus, self.ids, self.problems = corpus, ids, problems
+    `sopc export` hands every SOP to `add` while its model is in memory (see
+    `check_paths(each_sop=...)`), so that the model can be let go. Whether a
+    hand-off goes to an SOP or to an external procedure is known only once
+    every file is read: the text holds a mark in its place until `text_for`.
+    """
 
-    def __getitem__(self, key: str) -> dict:
-        return _sop(self.corpus, self.corpus.sops[key], self.problems)
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.places: dict[str, tuple[int, int]] = {}  # SOP id -> (offset, length) of its text
+        self.problems: list[Problem] = []
+        self.error: OSError | None = None  # a write that failed (a full disk): raised by `text_for`
 
-    def __iter__(self):
-        return iter(self.ids)
+    def add(self, sop: Sop) -> None:
+        if sop.id in self.places or self.error is not None:  # a duplicate id: the check refuses the corpus
+            return
+        text = bundle_text.sop_text(sop.id, _sop(None, sop, self.problems, _Deferred)).encode("utf-8")
+        self.places[sop.id] = (self.file.tell(), len(text))
+        try:
+            self.file.write(text)
+        except OSError as exc:
+            self.error = exc
 
-    def __len__(self) -> int:
-        return len(self.ids)
+    def text_for(self, corpus: Corpus):
+        """The function from SOP id to its text, hand-off targets filled in from `corpus`."""
+        if self.error is not None:
+            raise self.error
+
+        def text(sop_id: str) -> str:
+            offset, length = self.places[sop_id]
+            self.file.seek(offset)
+            written = self.file.read(length).decode("utf-8")
+            if _HANDOFF_MARK not in written:
+                return written
+            return _MARKED_TARGET.sub(lambda m: '{"target":' + _compact(_target_kind(m.group(1), corpus)), written)
+        return text
+
+    def close(self) -> None:
+        self.file.close()
 
 
-def _content(corpus: Corpus, sop_id: str | None, problems: list[Problem] | None = None, lazy: bool = False,
-             part: bool = False) -> dict:
-    """The bundle without its digest; with `lazy`, its SOPs are built only as they are read (problems go to `problems`);
+# The mark is U+0000 before the id; only a hand-off's target (its first key) is
+# matched, so text an author wrote (even with a U+0000 in it) is never taken for one.
+_HANDOFF_MARK = "\\u0000"
+_MARKED_TARGET = re.compile(r'\{"target":"\\u0000((?:[^"\\]|\\.)*)"')
+
+
+def _target_kind(escaped_id: str, corpus: Corpus) -> str:
+    return "sop" if json.loads(f'"{escaped_id}"') in corpus.sops else "procedure"
+
+
+def _content(corpus: Corpus, sop_id: str | None, exported: dict | None = None, part: bool = False) -> dict:
+    """The bundle without its digest; `exported` stands for its SOPs when they are written apart;
     with `part`, of `sop_id` alone."""
     sops = ([sop_id] if part else _closure(corpus, sop_id)) if sop_id else sorted(corpus.sops)
-    if lazy:
-        exported = _LazySops(corpus, sops, problems)
-    else:
-        problems = []
+    if exported is None:
+        problems: list[Problem] = []
         exported = {key: _sop(corpus, corpus.sops[key], problems) for key in sops}
         if problems:
             raise ExportError(sorted(problems))
@@ -160,7 +203,7 @@ def _source(sop: Sop, where: tuple, key: bool = False) -> dict:
     return {"path": sop.path, "line": line, "col": col}
 
 
-def _sop(corpus: Corpus, sop: Sop, problems: list[Problem]) -> dict:
+def _sop(corpus: Corpus | None, sop: Sop, problems: list[Problem], context=None) -> dict:
     return {
         "id": sop.id, "title": sop.title, "summary": sop.summary, "purpose": sop.purpose,
         "owner": sop.owner, "revision": sop.revision, "reviewed": sop.reviewed,
@@ -172,14 +215,14 @@ def _sop(corpus: Corpus, sop: Sop, problems: list[Problem]) -> dict:
             for i in sop.inputs.values()
         ],
         "start": sop.start,
-        "steps": [_step(corpus, sop, step, problems) for step in sop.steps.values()],
+        "steps": [_step(step, (context or _StepContext)(corpus, sop, problems)) for step in sop.steps.values()],
         "source": _source(sop, ("sop",), key=True),
     }
 
 
-def _step(corpus: Corpus, sop: Sop, step: Step, problems: list[Problem]) -> dict:
+def _step(step: Step, context) -> dict:
     """The step as the bundle holds it: every property of the step table under its bundle key."""
-    context = _StepContext(corpus, sop, problems)
+    sop = context.sop
     data = {"id": step.id, "kind": step.kind}
     for prop in BUNDLED:
         data[prop.bundle] = prop.to_json(step, context)
@@ -198,6 +241,13 @@ class _StepContext:
 
     def condition(self, option: Option, step: Step) -> dict:
         return _normalize(option.when, step.input, self.sop, option.where + ("when",), self.problems)
+
+
+class _Deferred(_StepContext):
+    """For an SOP written before every file is read: its hand-offs' targets are marked (`SopSpool`)."""
+
+    def handoff_target(self, target: str) -> str:
+        return "\0" + target
 
 
 def _normalize(condition: dict, bound: str | None, sop: Sop, where: tuple, problems: list[Problem]) -> dict:

@@ -19,7 +19,7 @@ the pieces, joined, is the canonical text of the whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from sopc.canonical_json import compact as _compact
 
@@ -31,22 +31,26 @@ def layout(bundle: Mapping) -> str:
     return "".join(pieces(bundle))
 
 
-def pieces(bundle: Mapping) -> Iterator[str]:
+def pieces(bundle: Mapping, sop_text: Callable[[str], str] | None = None) -> Iterator[str]:
     """`layout(bundle)` in pieces: `{`, then each top-level member (each SOP apart), then the closing `}`.
 
-    `bundle["sops"]` may be any mapping; each SOP is asked for once, in id
-    order, and is not kept.
+    With `sop_text`, each SOP's text is `sop_text(id)` (what `sop_text` below
+    wrote for it), asked for once, in id order: `bundle["sops"]` then only
+    needs the ids as keys.
     """
     yield "{"
     separator = "\n"
     for key in sorted(bundle):
         value = bundle[key]
         if key in ("sops", "procedures") and isinstance(value, Mapping) and value:
-            nested = _sop if key == "sops" else _one_line
+            if key == "procedures":
+                nested = lambda name: _one_line(name, value[name])  # noqa: E731
+            else:
+                nested = sop_text or (lambda name: _sop(name, value[name]))  # noqa: E731
             inner = "\n"
             yield f"{separator}  {_compact(key)}:{{"
             for name in sorted(value):
-                yield inner + nested(name, value[name])
+                yield inner + nested(name)
                 inner = ",\n"
             yield "\n  }"
         else:
@@ -57,6 +61,11 @@ def pieces(bundle: Mapping) -> Iterator[str]:
 
 def _one_line(name: str, value) -> str:
     return f"    {_compact(name)}:{_compact(value)}"
+
+
+def sop_text(name: str, sop) -> str:
+    """One SOP's member of the bundle's `sops`, as `layout` writes it."""
+    return _sop(name, sop)
 
 
 def _sop(name: str, sop) -> str:
