@@ -9,15 +9,19 @@
 
 import { FactError, RuntimeFormatError, UnknownSopError } from "./errors.js";
 import { coerce } from "./facts.js";
-import { MAX_DEPTH, compareKeys, dumps, parseWithCanonical, quote } from "./json.js";
+import { canonicalText as canonicalJson, compareKeys, jsonForm, parseWithCanonical, quote } from "./json.js";
 import { sha256Hex } from "./sha256.js";
 import { checkShape } from "./shape.js";
 import { BUNDLE_FORMAT, FORMAT_VERSION, requireCompatible } from "./versions.js";
 
 /** The text the digest covers: sorted keys, no spaces, without `digest`. */
 export function canonicalText(data) {
-  const content = Object.fromEntries(Object.entries(data).filter(([key]) => key !== "digest"));
-  return dumps(content);
+  return canonicalJson(contentOf(data));
+}
+
+/** The bundle without its `digest`: what the digest covers. */
+function contentOf(data) {
+  return Object.fromEntries(Object.entries(data).filter(([key]) => key !== "digest"));
 }
 
 /** `sha256:` and the hex SHA-256 of a canonical text. */
@@ -141,33 +145,59 @@ export class Bundle {
   }
 }
 
-// A string, or a number token; strings are matched whole so that digits inside them are passed over.
-const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+// Every number token whose form parsing loses holds one of these (a digit before a fraction or an
+// exponent, or 16 digits in a row); so does much text inside strings, which is passed over.
+const CANDIDATE = /\d[.eE]|\d{16}/g;
+const NUMBER_AT = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const NUMBER_CHARACTER = /[-+.\deE]/;
 
 /** Whether the canonical text can be written from the parsed value: no number whose form parsing loses. */
 function numbersSurviveParsing(text) {
-  for (const [token] of text.matchAll(TOKENS)) {
-    if (token[0] === '"') continue;
-    const integer = /^-?\d+$/.test(token);
-    if (integer ? token.replace("-", "").length > 15 : Number.isInteger(Number(token))) return false;
+  CANDIDATE.lastIndex = 0;
+  let inString = false;
+  let quote = text.indexOf('"');
+  for (let found; (found = CANDIDATE.exec(text)) !== null; ) {
+    for (; quote !== -1 && quote < found.index; quote = text.indexOf('"', quote + 1)) {
+      if (!inString || !isEscaped(text, quote)) inString = !inString;
+    }
+    if (inString) continue;
+    let start = found.index;
+    while (start > 0 && NUMBER_CHARACTER.test(text[start - 1])) start--;
+    NUMBER_AT.lastIndex = start;
+    const token = NUMBER_AT.exec(text)?.[0] ?? "";
+    if (token && losesItsForm(token)) return false;
+    CANDIDATE.lastIndex = Math.max(CANDIDATE.lastIndex, start + token.length);
   }
   return true;
+}
+
+function isEscaped(text, at) {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === 92) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** `1.0` and `1e3` parse to a whole number, written `1` and `1000`; more than 15 digits may not survive a double. */
+function losesItsForm(token) {
+  return /^-?\d+$/.test(token) ? token.replace("-", "").length > 15 : Number.isInteger(Number(token));
 }
 
 function read(source) {
   if (source instanceof ArrayBuffer) source = new Uint8Array(source);
   if (source instanceof Uint8Array) source = new TextDecoder().decode(source);
   if (typeof source !== "string") return { data: source, canonical: null };
-  if (numbersSurviveParsing(source)) {
-    // The common case, and much faster: the engine's own parser. A number
-    // written `1.0` (or too long for a double) needs the exact parser below.
-    let data;
-    try {
-      data = JSON.parse(source);
-    } catch {
-      data = undefined;
-    }
-    if (data !== undefined && isShallow(data)) return { data, canonical: null };
+  // The common case, and much faster: the engine's own parser. A number written `1.0`
+  // (or too long for a double) needs the exact parser below.
+  let data;
+  try {
+    data = JSON.parse(source);
+  } catch {
+    data = undefined;
+  }
+  const form = data === undefined ? "deep" : jsonForm(data); // too deep for what walks it later: the exact parser refuses it
+  if (form !== "deep") {
+    const canonical = form === "plain" ? exportedCanonical(source, data) : null;
+    if (canonical !== null || numbersSurviveParsing(source)) return { data, canonical };
   }
   const { value, canonical } = parseWithCanonical(source, "bundle");
   if (canonical === null) return { data: value, canonical: null };
@@ -176,18 +206,28 @@ function read(source) {
   return { data: value, canonical: "{" + keys.map((k) => quote(k) + ":" + canonical.get(k)).join(",") + "}" };
 }
 
-/** Whether a parsed document nests no deeper than the exact parser allows (it is walked recursively later). */
-function isShallow(data) {
-  let level = [data];
-  for (let depth = 0; level.length; depth++) {
-    if (depth > MAX_DEPTH) return false;
-    const next = [];
-    for (const item of level) {
-      if (typeof item === "object" && item !== null) next.push(...(Array.isArray(item) ? item : Object.values(item)));
-    }
-    level = next;
-  }
-  return true;
+// The line breaks and indentation `sopc export` puts between members; a string holds no line break.
+const LAYOUT = /\n */g;
+
+/** Whether the text looks as `sopc export` writes a bundle: the digest first, then every other member. */
+function writtenAsExported(text) {
+  return text.startsWith('{\n  "digest":"sha256:');
+}
+
+/**
+ * The canonical text of a bundle whose text is what `sopc export` wrote: its members without the
+ * layout between them and without `digest`. It is that only if `JSON.stringify` writes the parsed
+ * bundle (of the "plain" form) back to the same text: then every number token is written as Python
+ * writes its number, and every object's keys are in order. Otherwise null: the canonical text is
+ * then written from the parsed bundle.
+ */
+function exportedCanonical(text, data) {
+  if (!writtenAsExported(text) || typeof data !== "object" || data === null || Object.keys(data)[0] !== "digest") return null;
+  const content = contentOf(data);
+  const canonical = JSON.stringify(content);
+  const digest = '"digest":' + JSON.stringify(data.digest);
+  const whole = canonical === "{}" ? `{${digest}}` : `{${digest},${canonical.slice(1)}`;
+  return text.replace(LAYOUT, "") === whole ? canonical : null;
 }
 
 /** A bundle whose version, shape and (with `verifyDigest`) digest are checked; not yet its references. */

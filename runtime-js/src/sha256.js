@@ -1,19 +1,22 @@
 /**
- * SHA-256 of UTF-8 text, as lowercase hex: Web Crypto where it exists (Node
- * >= 19, browsers on https or localhost), else `node:crypto` (Node 18), else
- * a plain implementation (a page opened from a file or over plain http has no
- * Web Crypto).
+ * SHA-256 of UTF-8 text, as lowercase hex: `node:crypto` in Node, else Web
+ * Crypto where it exists (browsers on https or localhost), else a plain
+ * implementation (a page opened from a file or over plain http has no Web
+ * Crypto).
  */
+
+let nodeCrypto = null;
 
 /** @param {string} text @returns {Promise<string>} */
 export async function sha256Hex(text) {
+  if (globalThis.process?.versions?.node) {
+    // Hashes the text as UTF-8 without a copy of its bytes: faster than Web Crypto in Node.
+    nodeCrypto ??= import("node:crypto");
+    return (await nodeCrypto).createHash("sha256").update(text, "utf8").digest("hex");
+  }
   const bytes = new TextEncoder().encode(text);
   const subtle = globalThis.crypto?.subtle;
   if (subtle) return hex(new Uint8Array(await subtle.digest("SHA-256", bytes)));
-  if (globalThis.process?.versions?.node) {
-    const { createHash } = await import("node:crypto");
-    return createHash("sha256").update(bytes).digest("hex");
-  }
   return sha256HexPlain(bytes);
 }
 

@@ -13,13 +13,21 @@ const UNITS = ["minutes", "hours", "days", "business_days", "weeks"];
 const OPERATORS = ["eq", "ne", "lt", "le", "gt", "ge", "in"];
 const INPUT_TYPES = ["text", "yesno", "choice", "number", "date"];
 
+/** Where a value is in the bundle: its parent's place and its key (the path is spelled out only to fail). */
 class Place {
-  constructor(path) {
-    this.path = path;
+  constructor(parent = null, part = null) {
+    this.parent = parent;
+    this.part = part;
   }
 
   at(part) {
-    return new Place([...this.path, part]);
+    return new Place(this, part);
+  }
+
+  get path() {
+    const parts = [];
+    for (let place = this; place.parent !== null; place = place.parent) parts.push(place.part);
+    return parts.reverse();
   }
 
   fail(message) {
@@ -56,11 +64,14 @@ const oneOf = (allowed) => (value, place) => {
 const list = (check, minItems = 0) => (value, place) => {
   if (!Array.isArray(value)) place.fail(`${JSON.stringify(value ?? null)} is not an array`);
   if (value.length < minItems) place.fail(`needs at least ${minItems} item(s)`);
-  value.forEach((item, i) => check(item, place.at(i)));
+  for (let i = 0; i < value.length; i++) check(value[i], place.at(i));
 };
-const fields = (spec) => (value, place) => {
-  object(value, place);
-  for (const [key, check] of Object.entries(spec)) member(value, key, place, check);
+const fields = (spec) => {
+  const members = Object.entries(spec);
+  return (value, place) => {
+    object(value, place);
+    for (const [key, check] of members) member(value, key, place, check);
+  };
 };
 
 function boolean(value, place) {
@@ -104,19 +115,21 @@ const record = fields({
 
 const NEEDS = { decision: "decision", end: "outcome", handoff: "handoff", repeat: "repeat", wait: "wait" };
 
+const stepFields = fields({
+  id: string, kind: oneOf(KINDS), title: text, do: nullable(string),
+  callouts: list(fields({ kind: string, text: string })),
+  scripts: list(fields({ mode: string, title: nullable(string), template: string })),
+  records: list(record), gaps: list(string),
+  wait: nullable(fields({ duration: nullable(duration), until: nullable(string) })),
+  next: nullable(string),
+  decision: nullable(fields({ ask: string, input: nullable(string), options: list(option, 1) })),
+  outcome: nullable(oneOf(OUTCOMES)),
+  handoff: nullable(fields({ to: string, target: oneOf(["sop", "procedure"]), then: nullable(string) })),
+  repeat: nullable(fields({ back_to: string, max_attempts: attempts, every: nullable(duration), within: nullable(duration) })),
+});
+
 const step = (value, place) => {
-  fields({
-    id: string, kind: oneOf(KINDS), title: text, do: nullable(string),
-    callouts: list(fields({ kind: string, text: string })),
-    scripts: list(fields({ mode: string, title: nullable(string), template: string })),
-    records: list(record), gaps: list(string),
-    wait: nullable(fields({ duration: nullable(duration), until: nullable(string) })),
-    next: nullable(string),
-    decision: nullable(fields({ ask: string, input: nullable(string), options: list(option, 1) })),
-    outcome: nullable(oneOf(OUTCOMES)),
-    handoff: nullable(fields({ to: string, target: oneOf(["sop", "procedure"]), then: nullable(string) })),
-    repeat: nullable(fields({ back_to: string, max_attempts: attempts, every: nullable(duration), within: nullable(duration) })),
-  })(value, place);
+  stepFields(value, place);
   const needed = NEEDS[value.kind];
   if (needed && value[needed] === null) place.at(needed).fail(`a \`${value.kind}\` step needs \`${needed}\``);
 };
@@ -140,5 +153,5 @@ export function checkShape(data) {
     entry: nullable(string),
     sops: keyed(sop),
     procedures: keyed(fields({ title: text })),
-  })(data, new Place([]));
+  })(data, new Place());
 }
