@@ -170,6 +170,40 @@ def test_both_runtimes_refuse_the_same_tampered_bundles(node, exported, tmp_path
             assert version in js["message"], (name, js["message"], py_message)
 
 
+def layout_edits(text):
+    """Bundles edited in the text `sopc export` wrote (its layout kept), which the JavaScript runtime
+    checks by writing the parsed bundle back: each edit against that shortcut."""
+    import hashlib
+
+    line = re.search(r'"line":(\d+)', text)
+    fraction = text[:line.start()] + f'"line":{line.group(1)}.0' + text[line.end():]
+    swapped = re.sub(r'\{"callouts":(\[[^\n]*?\]),"decision":null,', r'{"decision":null,"callouts":\1,', text, count=1)
+    assert swapped != text
+    without_layout = re.sub(r"\n *", "", swapped)
+    unsorted_digest = "sha256:" + hashlib.sha256(
+        re.sub(r'"digest":"sha256:[0-9a-f]+",', "", without_layout, count=1).encode("utf-8")).hexdigest()
+    return {
+        "a whole number written 3.0, digest kept": fraction,
+        "keys out of order, digest of that text": re.sub(r'"digest":"sha256:[0-9a-f]+"', f'"digest":"{unsorted_digest}"',
+                                                          swapped, count=1),
+        "a space after a colon, digest kept": text.replace('"entry":null', '"entry": null', 1),
+        "as exported": text,
+    }
+
+
+def test_both_runtimes_judge_bundles_edited_in_the_export_layout_alike(node, exported, tmp_path):
+    bundle, _ = exported
+    cases = layout_edits(bundle.read_text(encoding="utf-8"))
+    paths = {}
+    for index, (name, text) in enumerate(cases.items()):
+        paths[name] = tmp_path / f"layout{index}.json"
+        paths[name].write_text(text, encoding="utf-8")
+    verdicts = js_jobs(node, bundle, [{"op": "load", "path": str(path)} for path in paths.values()])
+    for (name, path), js in zip(paths.items(), verdicts, strict=True):
+        assert js["error"] == python_verdict(path)[0], (name, js)
+    assert [js["error"] for js in verdicts] == ["RuntimeFormatError", "RuntimeFormatError", None, None]
+
+
 def added_everywhere(value, parent=None):
     """Keys a newer minor version might add, with numbers and text whose canonical form is easy to get wrong."""
     if isinstance(value, list):
