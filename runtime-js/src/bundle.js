@@ -225,9 +225,11 @@ function exportedCanonical(text, data) {
   if (!writtenAsExported(text) || typeof data !== "object" || data === null || Object.keys(data)[0] !== "digest") return null;
   const content = contentOf(data);
   const canonical = JSON.stringify(content);
-  const digest = '"digest":' + JSON.stringify(data.digest);
-  const whole = canonical === "{}" ? `{${digest}}` : `{${digest},${canonical.slice(1)}`;
-  return text.replace(LAYOUT, "") === whole ? canonical : null;
+  const written = text.replace(LAYOUT, "");
+  const head = `{"digest":${JSON.stringify(data.digest)}${canonical === "{}" ? "" : ","}`; // then the canonical text's members
+  const same = written.length === head.length + canonical.length - 1 && written.startsWith(head) &&
+    written.slice(head.length) === canonical.slice(1);
+  return same ? canonical : null;
 }
 
 /** A bundle whose version, shape and (with `verifyDigest`) digest are checked; not yet its references. */
