@@ -81,7 +81,7 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if sop.inputs:
         parts.append("## Inputs to gather {#_inputs}\n\n" + inputs_table(sop.inputs.values()))
     if svg:
-        parts.append("## Flowchart {#_flowchart}\n\n" + flowchart_figure(svg))
+        parts.append("## Flowchart {#_flowchart data-search-exclude}\n\n" + flowchart_figure(svg))
     referring = (corpus.referrers() if referrers is None else referrers).get(sop.id)
     callers = [(caller, step) for caller, step in referring or [] if step.then]
     for number, step in enumerate(sop.steps.values(), 1):
@@ -89,8 +89,8 @@ def sop_page(sop: Sop, corpus: Corpus, svg: str | None, referrers: dict | None =
     if sop.gaps:
         parts.append(gaps_note(sop.gaps, "This procedure"))
     if referring:
-        parts.append("## Referenced by {#_referenced-by}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
-    parts.append(f"<small class=\"sopc-source\">Source: <code>{sanitize.plain(sop.path)}</code></small>")
+        parts.append("## Referenced by {#_referenced-by data-search-exclude}\n\n" + referrer_list(referring, from_dir=SOP_DIR))
+    parts.append(f"<small class=\"sopc-source\" data-search-exclude>Source: <code>{sanitize.plain(sop.path)}</code></small>")
     return "\n\n".join(parts) + "\n"
 
 
@@ -119,7 +119,7 @@ def metadata(sop: Sop) -> str:
     if sop.tags:
         rows.append(("Tags", " ".join(f"[{sanitize.inline(tag)}](../tags.md#{tag_anchor(tag)})" for tag in sop.tags)))
     items = "\n".join(f"- **{name}** {value}" for name, value in rows)
-    return f'<div class="sopc-meta" markdown>\n\n{items}\n\n</div>'
+    return f'<div class="sopc-meta" markdown data-search-exclude>\n\n{items}\n\n</div>'
 
 
 def gaps_note(gaps: list[str], whose: str = "This step") -> str:
@@ -167,8 +167,8 @@ def step_section(step: Step, number: int, sop: Sop, corpus: Corpus, fill: Placeh
     records, the way on; the source's gaps last, as a note for authors."""
     title, source_number = heading_title(step.title)
     parts = [f"## {number}. {sanitize.inline(title)} {{#{step.id} .sopc-step .sopc-step-{step.kind}}}",
-             f'<span class="sopc-kind sopc-kind-{step.kind}">{KIND_WORDS[step.kind]}</span>'
-             + (f' <span class="sopc-source-number">source: {sanitize.plain(source_number)}</span>'
+             f'<span class="sopc-kind sopc-kind-{step.kind}" data-search-exclude>{KIND_WORDS[step.kind]}</span>'
+             + (f' <span class="sopc-source-number" data-search-exclude>source: {sanitize.plain(source_number)}</span>'
                 if source_number else "")]
     if step.do:
         parts.append(sanitize.markdown(step.do, fill.html))
@@ -203,7 +203,7 @@ def return_cue(callers: list) -> str:
         f"- from [{sanitize.inline(caller.title)}]({caller.id}.md#{step.then}): back to "
         f"{step_link(caller, step.then, page=f'{caller.id}.md')}"
         for caller, step in callers)
-    return f'<div class="sopc-return" markdown>\n\n**Came here from another procedure?** Go back:\n\n{items}\n\n</div>'
+    return f'<div class="sopc-return" markdown data-search-exclude>\n\n**Came here from another procedure?** Go back:\n\n{items}\n\n</div>'
 
 
 def callout(kind: str, text: str, fill: Placeholders) -> str:
@@ -286,7 +286,7 @@ def way_on(step: Step, sop: Sop, corpus: Corpus, fill: Placeholders) -> str:
     if step.repeat:
         return repeat_text(step, sop)
     if step.next:
-        return f"**Next:** {step_link(sop, step.next)}\n{{: .sopc-next }}"
+        return f"**Next:** {step_link(sop, step.next)}\n{{: .sopc-next data-search-exclude }}"
     return ""
 
 

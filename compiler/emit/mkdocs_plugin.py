@@ -28,10 +28,10 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from sopc.emit import engines, sanitize, site
+from sopc.emit import engines, sanitize, search_index, site
 
 log = logging.getLogger("mkdocs.plugins.sopc")
 
@@ -60,6 +60,10 @@ class PageSanitizer(BasePlugin):
     def on_page_content(self, html, page, **_):
         return sanitize.page_html(html) if page.file.src_uri in self.pages else html
 
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config):
+        search_index.compact(config.site_dir)
+
 
 class SopcPlugin(BasePlugin[SopcOptions]):
     """Compile the SOPs into the docs folder before MkDocs reads it.
@@ -85,6 +89,10 @@ class SopcPlugin(BasePlugin[SopcOptions]):
     def on_page_content(self, html, page, **kwargs):
         html = self.sanitizer.on_page_content(html, page, **kwargs)
         return problems_banner(self.problems) + html if self.problems else html
+
+    @event_priority(-100)
+    def on_post_build(self, *, config):
+        self.sanitizer.on_post_build(config=config)
 
     def on_files(self, files, config):
         if self.problems and files.get_file_from_path("index.md") is None:  # nothing built yet to show them on

@@ -327,11 +327,11 @@ PAGE_TAGS = {
     "svg", "g", "polygon", "polyline", "path", "ellipse", "text", "defs",
 }
 PAGE_ATTRIBUTES = {
-    "*": {"class", "id", "title", "hidden", "aria-label", "aria-hidden", "aria-live", "role"},
+    # data-search-exclude: parts of a page the search index leaves out (see sopc.emit.search_index)
+    "*": {"class", "id", "title", "hidden", "aria-label", "aria-hidden", "aria-live", "role", "data-search-exclude"},
     "a": {"href"},
     "button": {"type", "data-tag"},  # the home page's tag filter
-    "div": {"data-tags", "data-sop", "data-search-exclude"},  # the home page's entries; guided mode's hook
-    "figure": {"data-search-exclude"},
+    "div": {"data-tags", "data-sop"},  # the home page's entries; guided mode's hook
     "ol": {"start"},
     "td": {"align", "style"}, "th": {"align", "style"},
     "details": {"open"},

@@ -194,6 +194,21 @@ def test_search_for_a_script_phrase_lands_on_its_sop(seed_site, open_page):
     assert phrase in " ".join(page.locator("article").inner_text().split())
 
 
+def step_saying(sop, phrase):
+    return next(step for step in sop.steps.values()
+                if any(phrase in " ".join(Placeholders(sop).text(script.text).split()) for script in step.scripts))
+
+
+def test_a_search_result_lands_on_the_step_that_holds_the_words(seed_site, open_page):
+    # The index has one entry per SOP; the page goes to the step with the searched words.
+    sop, phrase = distinctive_phrase()
+    step = step_saying(sop, phrase)
+    page = open_page(seed_site)
+    search(page, phrase, sop.id).click()
+    page.wait_for_url(re.compile(rf"/sops/{sop.id}/.*#{re.escape(step.id)}$"))
+    assert page.locator(f"[id='{step.id}']").evaluate("heading => heading.getBoundingClientRect().top") < 300
+
+
 def test_clicking_a_flowchart_node_goes_to_its_step(seed_site, open_page):
     corpus = check_paths([REPO / "sops"]).corpus
     sop = next(iter(corpus.sops.values()))

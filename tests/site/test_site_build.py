@@ -155,6 +155,8 @@ def test_mkdocs_build_from_the_repository_root_runs_the_compiler(tmp_path):
     corpus = check_paths([REPO / "sops"]).corpus
     for sop_id in corpus.sops:
         assert (tmp_path / "site" / "sops" / sop_id / "index.html").is_file()
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert [doc["location"] for doc in index["docs"] if "#" in doc["location"]] == []  # the plugin merged it too
 
 
 def test_mkdocs_build_refuses_a_corpus_with_errors(tmp_path):
@@ -265,3 +267,22 @@ def test_a_rebuild_renders_only_what_changed_and_keeps_search_whole(tmp_path, so
                       encoding="utf-8")
     whole = sopc("build", cwd=root)
     assert whole.returncode == 0 and "only the changed" not in whole.stdout, "a new configuration renders every page"
+
+
+def test_the_search_index_has_one_entry_per_page_with_its_steps_and_without_repeats(tmp_path, sopc):
+    root = kb_project(tmp_path / "kb", SAMPLE)
+    assert sopc("build", cwd=root).returncode == 0
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert len(locations) == len(set(locations)) and not [where for where in locations if "#" in where], locations
+    corpus = check_paths([root / "sops"]).corpus
+    pages = {doc["location"]: doc for doc in index["docs"]}
+    for sop in corpus.sops.values():
+        entry = pages[f"sops/{sop.id}/"]
+        text = html.unescape(entry["text"])
+        assert entry["title"] == sop.title
+        for step in sop.steps.values():
+            assert step.title in text  # each step's heading leads its text
+        # the way on, the step kinds, the referrers and the source file repeat other text: left out
+        assert "Next:" not in text and "Source:" not in text and "Referenced by" not in text, text
+        assert ">Action<" not in entry["text"]

@@ -469,6 +469,80 @@
 
   cleanSearchQueries();
 
+  // -- landing on the searched step --------------------------------------------
+  // The search index has one entry per page (sopc.emit.search_index): a result
+  // opens the SOP with the searched words in the address (`?h=`), which
+  // Material marks once its index is loaded. Go to the step that holds most of
+  // the words, unless the address already names a place on the page.
+
+  var HIGHLIGHT_WAIT_MS = 15000;
+
+  function stepHeadingOf(node) {
+    var heading = null;
+    document.querySelectorAll("article h2.sopc-step").forEach(function (candidate) {
+      if (candidate.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        heading = candidate;
+      }
+    });
+    return heading;
+  }
+
+  function stepWithMostMarks(marks) {
+    // Most of the searched words first, then most marks: a word every step
+    // repeats must not outweigh the one word only the wanted step holds.
+    var found = new Map();
+    var best = null;
+    function rank(heading) {
+      var seen = found.get(heading);
+      return seen.words.size * 1e6 + seen.count;
+    }
+    marks.forEach(function (mark) {
+      var heading = stepHeadingOf(mark);
+      if (!heading) {
+        return;
+      }
+      var seen = found.get(heading) || { words: new Set(), count: 0 };
+      seen.words.add(mark.textContent.toLowerCase());
+      seen.count += 1;
+      found.set(heading, seen);
+      if (!best || rank(heading) > rank(best)) {
+        best = heading;
+      }
+    });
+    return best;
+  }
+
+  function goToSearchedStep() {
+    var article = document.querySelector("article");
+    var searched = new URLSearchParams(location.search).get("h");
+    if (!article || !searched || location.hash || !article.querySelector("h2.sopc-step")) {
+      return;
+    }
+    var landed = false;
+    function land() {
+      var marks = article.querySelectorAll("mark[data-md-highlight]");
+      var step = marks.length && stepWithMostMarks(marks);
+      if (!step || landed) {
+        return false;
+      }
+      landed = true;
+      history.replaceState(history.state, "", "#" + step.id);
+      step.scrollIntoView();
+      step.classList.add("sopc-searched-step");
+      return true;
+    }
+    if (land()) {
+      return;
+    }
+    var watcher = new MutationObserver(function () {
+      if (land()) {
+        watcher.disconnect();
+      }
+    });
+    watcher.observe(article, { childList: true, subtree: true });
+    setTimeout(function () { watcher.disconnect(); }, HIGHLIGHT_WAIT_MS);
+  }
+
   // -- home page ---------------------------------------------------------------
 
   function setUpTagFilter() {
@@ -510,5 +584,6 @@
     setUpCopying();
     setUpCharts();
     setUpTagFilter();
+    goToSearchedStep();
   });
 })();
