@@ -30,6 +30,7 @@ CSS = "assets/sopc/sopc.css"
 # guided mode, which loads the JavaScript runtime and its stylesheet itself.
 JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js", "assets/sopc/guide.js"]
 PLUGIN = "sopc"
+INDEX_MERGER = "sopc-search-index-merger"  # registered for incremental builds only
 # The SOP pages are not in sopc's menu (see site.navigation); said so, so
 # that the engine does not list them as forgotten at every build.
 NOT_IN_MENU = f"/{SOP_DIR}/"
@@ -165,11 +166,13 @@ def _mkdocs(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, gener
                              **menu)
         config.plugins[PageSanitizer.NAME] = sanitizer
         if previous is not None:
+            present = incremental.pages_present(docs_dir, settings.directory_urls)
+            config.plugins[INDEX_MERGER] = incremental.search_index_merger(previous, present)
             incremental.seed(previous, into)
         with incremental.dirty_warning_silenced():
             mkdocs_build(config, dirty=previous is not None)
         if previous is not None:
-            incremental.finish(previous, into, docs_dir, settings.directory_urls, removed)
+            incremental.finish(previous, into, docs_dir, present, removed)
     except (MkDocsException, Abort) as exc:
         raise EngineError(f"MkDocs could not build the site: {exc}") from exc
     except (OSError, RecursionError, ValueError) as exc:

@@ -12,8 +12,9 @@ site, means a build from scratch.
 MkDocs' `dirty` build decides what to re-render by comparing each page's
 modification time with its output's (so the copy keeps them), but leaves two
 things to its caller: the search index, which then holds only the pages it
-re-rendered (merged here with the previous one), and the pages of removed
-SOPs (deleted here).
+re-rendered (merged here with the previous one, inside the build, before
+any plugin post-processes the index), and the pages of removed SOPs
+(deleted here).
 """
 
 from __future__ import annotations
@@ -113,27 +114,55 @@ def page_url(markdown_path: str, directory_urls: bool) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
-def finish(previous: Path, into: Path, docs_dir: Path, directory_urls: bool, removed=()) -> None:
-    """After a dirty build into a copy of `previous`: delete the pages whose
-    Markdown is gone and the copies of other files `removed` from the docs
-    folder (the bundle of a deleted SOP), and index every page, not only
-    those re-rendered."""
-    for relative in removed:
-        if not relative.endswith(".md"):
-            _remove_output(into / relative)
-    present = {page_url(path.relative_to(docs_dir).as_posix(), directory_urls)
-               for path in Path(docs_dir).rglob("*.md")
-               if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)}
+def pages_present(docs_dir: Path, directory_urls: bool) -> set[str]:
+    """The site addresses of the Markdown pages in the docs folder."""
+    return {page_url(path.relative_to(docs_dir).as_posix(), directory_urls)
+            for path in Path(docs_dir).rglob("*.md")
+            if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)}
+
+
+def search_index_merger(previous: Path, present: set[str]):
+    """A MkDocs plugin that completes the dirty build's search index with the
+    previous site's entries of the pages not rendered again.
+
+    It runs right after the search plugin has written the index (whose
+    `on_post_build` has the default priority) and before the plugins that
+    post-process the index (lower priorities), so they see every page.
+    """
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class SearchIndexMerger(BasePlugin):
+        @event_priority(-50)
+        def on_post_build(self, *, config):
+            merge_search_index(previous, Path(config.site_dir), present)
+
+    return SearchIndexMerger()
+
+
+def merge_search_index(previous: Path, into: Path, present: set[str]) -> None:
+    """The index `into` holds only the pages rendered again: add the previous
+    index's entries of the other pages that are still there."""
     new = json.loads((into / SEARCH_INDEX).read_text(encoding="utf-8"))
     old = json.loads((previous / SEARCH_INDEX).read_text(encoding="utf-8"))
-    for gone in {_page_of(entry["location"]) for entry in old["docs"]} - present:
-        _remove_output(into / gone if gone else into / "index.html")
-    _remove_stale_files(into, Path(docs_dir))
     rebuilt = {_page_of(entry["location"]) for entry in new["docs"]}
     kept = [entry for entry in old["docs"]
             if _page_of(entry["location"]) not in rebuilt and _page_of(entry["location"]) in present]
     new["docs"] = kept + new["docs"]
     (into / SEARCH_INDEX).write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def finish(previous: Path, into: Path, docs_dir: Path, present: set[str], removed=()) -> None:
+    """After a dirty build into a copy of `previous` (its search index merged
+    by `search_index_merger`): delete the pages whose Markdown is gone and the
+    copies of other files `removed` from the docs folder (the bundle of a
+    deleted SOP)."""
+    for relative in removed:
+        if not relative.endswith(".md"):
+            _remove_output(into / relative)
+    old = json.loads((previous / SEARCH_INDEX).read_text(encoding="utf-8"))
+    for gone in {_page_of(entry["location"]) for entry in old["docs"]} - present:
+        _remove_output(into / gone if gone else into / "index.html")
+    _remove_stale_files(into, Path(docs_dir))
 
 
 def _remove_stale_files(into: Path, docs_dir: Path) -> None:

@@ -286,3 +286,31 @@ def test_the_search_index_has_one_entry_per_page_with_its_steps_and_without_repe
         # the way on, the step kinds, the referrers and the source file repeat other text: left out
         assert "Next:" not in text and "Source:" not in text and "Referenced by" not in text, text
         assert ">Action<" not in entry["text"]
+
+
+def test_plugins_that_post_process_the_search_index_see_every_page_in_a_rebuild(tmp_path, monkeypatch):
+    """The dirty build's index is completed before later post-build plugins run, not after the build."""
+    from mkdocs.plugins import event_priority
+
+    from sopc.emit import mkdocs_plugin
+
+    seen: list[set[str]] = []
+
+    class Recording(mkdocs_plugin.PageSanitizer):
+        @event_priority(-100)
+        def on_post_build(self, *, config):
+            earlier = getattr(super(), "on_post_build", None)
+            if earlier:
+                earlier(config=config)
+            index = json.loads((Path(config.site_dir) / "search" / "search_index.json").read_text(encoding="utf-8"))
+            seen.append({doc["location"].split("#")[0] for doc in index["docs"]})
+
+    monkeypatch.setattr(mkdocs_plugin, "PageSanitizer", Recording)
+    root = kb_project(tmp_path / "kb", SAMPLE)
+    monkeypatch.chdir(root)
+    site.build_site(["sops"], progress=False)
+    loan = root / "sops" / "loan.yaml"
+    loan.write_text(loan.read_text(encoding="utf-8").replace("do: Open the loan.", "do: Open the loan file."),
+                    encoding="utf-8")
+    assert site.build_site(["sops"], progress=False).only_changed
+    assert len(seen) == 2 and seen[1] == seen[0] and "sops/billing-question/" in seen[1]
