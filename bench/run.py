@@ -85,6 +85,7 @@ class Bench:
     export_cold: dict[int, float] = field(default_factory=dict)
     page_bytes: dict[int, float] = field(default_factory=dict)
     zensical_max: int = 1000
+    search_max: int = 1000
 
     # -- running things ---------------------------------------------------
 
@@ -414,6 +415,77 @@ class Bench:
                  f"{statistics.median(pages) / 1024:.0f} KB per page, {total / 1e6:.1f} MB in all",
                  f"{total / size / 1024:.0f} KB per SOP in all", target="page size flat in the SOP count")
 
+    def search(self, size: int) -> None:
+        """The search index (entries, bytes) and the time from typing a query on
+        an SOP page to its first result in headless Chromium, for each engine."""
+        label = "first search result after typing on an SOP page (headless Chromium)"
+        if "build" not in self.commands:
+            self.add(label, size, note="n/a (command missing)")
+            return
+        if size > self.search_max:
+            self.add(label, size, note=f"n/a (skipped above {self.search_max} SOPs; --search-max)")
+            return
+        folder, _ = self.corpus(size)
+        for engine in ("mkdocs", "zensical"):
+            if engine == "zensical" and size > self.zensical_max:
+                continue
+            site = self.searchable_site(size, folder, engine)
+            if site is None:
+                self.add(f"{label}, {engine}", size, note="n/a (build failed; see stderr)")
+                continue
+            if engine == "mkdocs" and size not in self.page_bytes:
+                self.site_size(size, site)
+            self.search_index_size(size, site, engine)
+            self.first_result(f"{label}, {engine}", size, site)
+
+    def searchable_site(self, size: int, corpus: Path, engine: str) -> Path | None:
+        """The site group's build of this size if it ran, else one build (timed once, as a row)."""
+        built = self.work / f"site-{size}" / "site"
+        if engine == "mkdocs" and (built / "search").is_dir():
+            return built
+        project = site_project(self.work / f"search-{engine}-{size}", corpus)
+        clear_generated(project)
+        build = self.sopc("build", "--sources", "sops", "--site-dir", "site", "--engine", engine)
+        try:
+            sample = self.run(build, cwd=project)
+        except CommandFailed as exc:
+            print(f"  {engine} build failed:\n{exc.sample.output[-2000:]}", file=sys.stderr)
+            return None
+        self.add(f"`sopc build --engine {engine}` from scratch, once, for the search rows", size,
+                 f"{sample.cpu:.1f} s CPU", f"{sample.wall:.1f} s wall", target="reported (no target)")
+        return project / "site"
+
+    def search_index_size(self, size: int, site: Path, engine: str) -> None:
+        """Entries and bytes of the index the engine's search loads, against the pages of the site."""
+        import json
+
+        from sopc.emit.search_index import INDEXES
+
+        label = f"search index ({engine}): entries, bytes"
+        path, key = next(((site / relative, key) for relative, key in INDEXES if (site / relative).is_file()),
+                         (None, None))
+        if path is None:
+            self.add(label, size, note="n/a (no search index written)")
+            return
+        entries = len(json.loads(path.read_text(encoding="utf-8"))[key])
+        pages = sum(1 for _ in site.rglob("*.html"))
+        self.add(label, size, f"{entries:,} entries, {path.stat().st_size / 1e6:.1f} MB", f"{pages:,} HTML pages",
+                 target="≤ 1 entry per page", met=entries <= pages)
+
+    def first_result(self, label: str, size: int, site: Path) -> None:
+        if not Path(CHROMIUM).exists():
+            self.add(label, size, note=f"n/a ({CHROMIUM} not found)")
+            return
+        page = next(iter(sorted(path.parent.name for path in (site / "sops").glob("*/index.html"))), None)
+        times = []
+        for _ in range(self.repeat):
+            done = self.run([sys.executable, "-c", FIRST_RESULT_PROBE, str(site), f"sops/{page}/", SEARCHED])
+            times.append(float(done.output.split()[-1]))
+        median = statistics.median(times)
+        self.add(label, size, f"{median:.2f} s", f"query {SEARCHED!r}, median of {len(times)} page loads",
+                 target="≤ 1 s", met=median <= 1.0)
+        self.rows[-1].spread = f"{min(times):.2f}–{max(times):.2f} s"
+
     def page_scaling(self) -> None:
         if len(self.page_bytes) < 2:
             return
@@ -536,6 +608,42 @@ repeating = sum(len(export_bundle(corpus, sop_id)[1].encode()) for sop_id in cor
 print(repeating, len(export_bundle(corpus)[1].encode()))
 """
 
+# The time from the first key press of a query typed into the search box of an
+# SOP page (opened fresh, as an agent opens it from a link) to the first result
+# shown, in headless Chromium, the site served from a local static server;
+# Material's search box or Zensical's search dialog.
+CHROMIUM = "/usr/bin/chromium"
+SEARCHED = "homeowner"
+FIRST_RESULT_PROBE = """
+import functools, http.server, sys, threading, time
+from playwright.sync_api import sync_playwright
+
+site, page_path, query = sys.argv[1:4]
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+threading.Thread(target=server.serve_forever, daemon=True).start()
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="%s", args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/{page_path}", wait_until="load")
+    material = page.locator("input.md-search__input")
+    if material.count():
+        material.click()
+    else:  # Zensical: a button opens its search dialog
+        page.locator(".md-search__button").first.click()
+        page.locator("input[role=combobox]").wait_for()
+    start = time.perf_counter()
+    page.keyboard.type(query)
+    page.locator(".md-search-result__item, [role=listbox] > li").first.wait_for(state="attached", timeout=300_000)
+    print(f"{time.perf_counter() - start:.3f}")
+    browser.close()
+server.shutdown()
+""" % CHROMIUM
+
 # Where `sopc build` writes the generated pages (mkdocs.yml's docs_dir).
 GENERATED_DOCS = ".sopc/docs"
 
@@ -652,7 +760,7 @@ message = "A walk that creates a Zendesk ticket reaches an end step."
 """
 
 # Groups of rows `--only` can pick; the runtime rows need the export's bundle.
-GROUPS = ("check", "policies", "jsonschema", "export", "runtime", "site", "diff", "memory")
+GROUPS = ("check", "policies", "jsonschema", "export", "runtime", "site", "search", "diff", "memory")
 
 
 def compile_sopc() -> None:
@@ -677,6 +785,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--jsonschema-max", type=int, default=1000, help="largest size to run check-jsonschema on")
     parser.add_argument("--site-max", type=int, default=1000, help="largest size to build the site for")
+    parser.add_argument("--search-max", type=int, default=1000,
+                        help="largest size to measure search for (a size the site group did not build is built once)")
     parser.add_argument("--zensical-max", type=int, default=1000,
                         help="largest size to measure Zensical's rebuilds for (0: none)")
     parser.add_argument("--only", default=None, metavar="GROUPS",
@@ -690,7 +800,7 @@ def main(argv=None) -> int:
     compile_sopc()
     with tempfile.TemporaryDirectory(prefix="sopc-bench-") as work:
         bench = Bench(sizes, repeat, args.clock, args.jsonschema_max, args.site_max, Path(work),
-                      zensical_max=args.zensical_max)
+                      zensical_max=args.zensical_max, search_max=args.search_max)
         bench.commands = available_commands()
         try:
             for size in sizes:
@@ -708,6 +818,8 @@ def main(argv=None) -> int:
                         bench.runtime(size, bundle)
                 if "site" in only:
                     bench.site(size)
+                if "search" in only:
+                    bench.search(size)
                 if "diff" in only:
                     bench.diff(size)
             bench.scaling("`sopc check` cold", bench.cold)

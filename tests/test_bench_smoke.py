@@ -49,3 +49,7 @@ def test_run_quick_prints_a_table():
                      "guided-mode bundles: bytes published", "`sopc build --engine zensical` after editing one SOP"):
         row = next(row for row in rows if row.startswith("| " + measured))
         assert "n/a" not in row and "x |" in row, row
+    index = next(row for row in rows if row.startswith("| search index (mkdocs): entries, bytes"))
+    assert "| 6 entries," in index and "| yes |" in index, index  # 5 SOPs and the home page
+    first = next(row for row in rows if row.startswith("| first search result after typing on an SOP page"))
+    assert "n/a" not in first and " s |" in first, first

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from sopc.emit import incremental
+from sopc.emit import incremental, search_index
 from sopc.emit.markdown import SOP_DIR
 
 from sopc.emit import ENGINES  # noqa: F401  (part of this module's API)
@@ -126,6 +126,7 @@ def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: 
     if engine == "zensical":
         _zensical(settings, docs_dir, nav, into)
         sanitize_built_pages(into, generated_pages, settings.directory_urls)
+        search_index.compact(into)  # Zensical runs no plugins: its index is merged once it is written
     else:
         _mkdocs(settings, docs_dir, nav, into, generated_pages, origins or {}, previous, removed)
 

@@ -1,6 +1,6 @@
 """The search index sized for agents: one entry per page.
 
-Material's search plugin writes one entry per heading: at 1,000 generated
+Both engines' search writes one entry per heading: at 1,000 generated
 SOPs of about 50 steps that is some 57,000 entries, which the browser must
 index before the first result shows. An agent searches for a procedure, so
 each page becomes one entry (its title, and the text of its sections, each
@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-INDEX = Path("search") / "search_index.json"
+# Where each engine writes its index, and the key of its list of entries.
+INDEXES = ((Path("search") / "search_index.json", "docs"),  # MkDocs (Material's search plugin)
+           (Path("search.json"), "items"))  # Zensical
 
 
 def page_of(location: str) -> str:
@@ -49,14 +51,15 @@ def section_text(entry: dict) -> str:
 
 
 def compact(site_dir) -> None:
-    """Rewrite the site's search index (if the engine wrote one) with one entry per page."""
-    path = Path(site_dir) / INDEX
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    docs = index.get("docs")
-    if not isinstance(docs, list) or all("#" not in entry.get("location", "") for entry in docs):
-        return
-    index["docs"] = one_entry_per_page(docs)
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    """Rewrite the site's search index (whichever engine wrote it) with one entry per page."""
+    for relative, key in INDEXES:
+        path = Path(site_dir) / relative
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        entries = index.get(key) if isinstance(index, dict) else None
+        if not isinstance(entries, list) or all("#" not in entry.get("location", "") for entry in entries):
+            continue
+        index[key] = one_entry_per_page(entries)
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -29,3 +29,13 @@ def test_compact_rewrites_the_site_index_and_leaves_other_sites_alone(tmp_path):
     assert json.loads(path.read_text()) == {"config": config, "docs": [
         {"location": "p/", "title": "P", "text": "x <p>S</p> y"}]}
     search_index.compact(tmp_path / "no-site")  # no index written (search off): nothing to do
+
+
+def test_compact_merges_zensicals_index_too(tmp_path):
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps({"config": {}, "items": [
+        {"location": "p/", "level": 1, "title": "P", "text": "x", "path": ["P"]},
+        {"location": "p/#s", "level": 2, "title": "S", "text": "y", "path": ["P"]}]}))
+    search_index.compact(tmp_path)
+    assert json.loads(path.read_text())["items"] == [
+        {"location": "p/", "level": 1, "title": "P", "text": "x <p>S</p> y", "path": ["P"]}]

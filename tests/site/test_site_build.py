@@ -200,6 +200,10 @@ def test_both_engines_build_every_sop_page_with_the_menu(tmp_path, sopc, engine)
     assert {"billing-question", "loan-servicing"} <= {a.get("href", "").strip("./").split("/")[-1] for a in home}
     assert not (built / "rules").exists()
     assert not list(root.glob(".sopc-zensical-*")) and not list(root.glob(".sopc-site-*"))
+    index, key = {"mkdocs": ("search/search_index.json", "docs"), "zensical": ("search.json", "items")}[engine]
+    entries = json.loads((built / index).read_text(encoding="utf-8"))[key]
+    assert "sops/loan-servicing/" in {entry["location"] for entry in entries}
+    assert [entry["location"] for entry in entries if "#" in entry["location"]] == []  # one entry per page
 
 
 def test_an_sop_page_does_not_grow_with_the_number_of_sops(tmp_path, sopc):
