@@ -2,8 +2,6 @@
 
 from sopc.check.finding import Finding
 from sopc.problems import did_you_mean
-from sopc.runtime.bundle import coerce
-from sopc.runtime.errors import FactError
 
 ID = "SOP114"
 
@@ -30,6 +28,11 @@ def check_across(sop, corpus, options):
 
 
 def _inputs(sop, corpus, scenario, where):
+    # Imported here: the runtime is needed only for an SOP with scenarios, and
+    # importing it is a noticeable part of checking a few SOPs.
+    from sopc.runtime.bundle import coerce
+    from sopc.runtime.errors import FactError
+
     for name, value in (scenario.get("inputs") or {}).items():
         declared = sop.inputs.get(name) or next((other.inputs[name] for other in corpus.sops.values()
                                                  if name in other.inputs), None)
