@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sopc.model.base import Path, humanize, memo
+from sopc.model.base import Path, humanize
 
 DURATION_UNITS = {"minute": "minutes", "hour": "hours", "day": "days", "business day": "business_days", "week": "weeks"}
 END_WORDS = {
@@ -154,10 +154,15 @@ class Step:
         """Every way forward from this step, in the order an agent reads them.
 
         Kept after the first call: several rules and the flowchart ask for
-        them, and a step is not changed once the model is built.
+        them, and a step is not changed once the model is built. Kept beside
+        the fields rather than through `memo`: it is asked for several times
+        per step of the corpus.
         """
-        return memo(self, "edges", lambda: [edge for prop in _LEADING if getattr(self, prop.key)
-                                            for edge in prop.edges(self)])
+        known = self.__dict__.get("_edges")
+        if known is None:
+            known = self.__dict__["_edges"] = [edge for prop in _LEADING if getattr(self, prop.key)
+                                               for edge in prop.edges(self)]
+        return known
 
 
 # -- how each property is read, followed, shown and carried ------------------------
@@ -241,10 +246,9 @@ def _record_texts(step: Step):
 
 
 def _template(key: str):
-    def texts(step: Step):
+    def texts(step: Step) -> list[Text]:
         value = getattr(step, key)
-        if value:
-            yield step.where + (key,), value, True
+        return [(step.where + (key,), value, True)] if value else []
     return texts
 
 
