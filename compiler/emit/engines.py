@@ -28,7 +28,9 @@ from sopc.emit import ENGINES  # noqa: F401  (part of this module's API)
 CSS = "assets/sopc/sopc.css"
 # The site's script and the pan and zoom library it drives (loaded first);
 # guided mode, which loads the JavaScript runtime and its stylesheet itself.
-JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js", "assets/sopc/guide.js"]
+# The search box answered in the page (Material's worker indexes too slowly at scale).
+JAVASCRIPT = ["assets/sopc/vendor/panzoom.min.js", "assets/sopc/sopc.js", "assets/sopc/guide.js",
+              "assets/sopc/search.js"]
 PLUGIN = "sopc"
 INDEX_MERGER = "sopc-search-index-merger"  # registered for incremental builds only
 # The SOP pages are not in sopc's menu (see site.navigation); said so, so

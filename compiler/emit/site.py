@@ -36,6 +36,7 @@ CSS = engines.CSS
 ASSETS = {  # path in docs/ -> file in the package
     CSS: "assets/sopc.css",
     "assets/sopc/sopc.js": "assets/sopc.js",
+    "assets/sopc/search.js": "assets/search.js",
     "assets/sopc/guide.js": "assets/guide.js",
     "assets/sopc/guide.css": "assets/guide.css",
     # The pan and zoom library the site's script drives, shipped with its licence.

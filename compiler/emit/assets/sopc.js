@@ -420,55 +420,6 @@
     });
   }
 
-  // -- search ------------------------------------------------------------------
-
-  // Material's search makes every word of a query a prefix ("a" matches every
-  // word starting with "a"), so the small words of a phrase copied from a
-  // script drown its real words. The index leaves these words out anyway
-  // (lunr's English stop words, as listed in lunr.stopWordFilter): they are
-  // taken out of the query before it reaches the search worker. A query with
-  // search syntax (quotes, +, -, field:, ~, ^) is left as typed.
-  var STOP_WORDS = new Set([
-    "a","able","about","across","after","all","almost","also","am","among","an","and","any","are","as","at",
-    "be","because","been","but","by","can","cannot","could","dear","did","do","does","either","else","ever",
-    "every","for","from","get","got","had","has","have","he","her","hers","him","his","how","however","i",
-    "if","in","into","is","it","its","just","least","let","like","likely","may","me","might","most","must",
-    "my","neither","no","nor","not","of","off","often","on","only","or","other","our","own","rather","said",
-    "say","says","she","should","since","so","some","than","that","the","their","them","then","there","these",
-    "they","this","tis","to","too","twas","us","wants","was","we","were","what","when","where","which",
-    "while","who","whom","why","will","with","would","yet","you","your"
-  ]);
-  var SEARCH_QUERY_MESSAGE = 2;  // Material's message type for a query to its search worker
-
-  function withoutStopWords(query) {
-    if (/["+\-:~^*]/.test(query)) {
-      return query;
-    }
-    var words = query.split(/\s+/).filter(Boolean);
-    var kept = words.filter(function (word, index) {
-      // The last word may still be being typed: "an" could become "annual".
-      return index === words.length - 1 || !STOP_WORDS.has(word.toLowerCase().replace(/[^a-z]/g, ""));
-    });
-    return kept.length ? kept.join(" ") : query;
-  }
-
-  function cleanSearchQueries() {
-    var post = window.Worker && window.Worker.prototype.postMessage;
-    if (!post || post.sopcCleansQueries) {
-      return;
-    }
-    var cleaning = function (message, transfer) {
-      if (message && message.type === SEARCH_QUERY_MESSAGE && typeof message.data === "string") {
-        message = { type: message.type, data: withoutStopWords(message.data) };
-      }
-      return post.apply(this, transfer === undefined ? [message] : [message, transfer]);
-    };
-    cleaning.sopcCleansQueries = true;
-    window.Worker.prototype.postMessage = cleaning;
-  }
-
-  cleanSearchQueries();
-
   // -- landing on the searched step --------------------------------------------
   // The search index has one entry per page (sopc.emit.search_index): a result
   // opens the SOP with the searched words in the address (`?h=`), which
