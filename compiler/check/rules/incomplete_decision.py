@@ -8,6 +8,8 @@ _CLOSED_TYPES = ("yesno", "choice")
 
 
 def check(sop, corpus, options):
+    if not any(input_.type in _CLOSED_TYPES for input_ in sop.inputs.values()):
+        return  # only an input with a closed set of values can be compared with a value it cannot take
     for step in sop.decisions():
         for option in step.options:
             where = option.where + (("value",) if option.shorthand else ("when",))

@@ -29,5 +29,13 @@ def _single_braced(sop) -> list:
     Found once per SOP: unused-input asks too.
     """
     return memo(sop, "single-braced", lambda: [
-        (where, name) for where, text, is_template in sop.texts() if is_template and "{" in text
+        (where, name) for where, text, is_template in sop.texts() if is_template and _lone_brace(text)
         for name in dict.fromkeys(SINGLE_BRACES.findall(text)) if name in sop.inputs])
+
+
+def _lone_brace(text: str) -> bool:
+    """Whether some `{` is not one of a `{{` pair: only such a text can hold single braces.
+
+    Most templates hold only `{{ placeholders }}`; counting is far cheaper than the pattern.
+    """
+    return text.count("{") != 2 * text.count("{{")
