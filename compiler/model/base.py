@@ -13,10 +13,13 @@ def memo(owner, key: str, compute):
     The model's dataclasses are not hashable, so the cache lives on the object
     itself and disappears with it.
     """
-    cache = owner.__dict__.setdefault("_derived", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    cache = owner.__dict__.get("_derived")
+    if cache is None:  # not setdefault: that would make an empty dict on every call
+        cache = owner.__dict__["_derived"] = {}
+    if key in cache:
+        return cache[key]
+    found = cache[key] = compute()
+    return found
 
 
 def humanize(identifier: str) -> str:
