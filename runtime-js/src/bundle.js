@@ -182,7 +182,8 @@ function losesItsForm(token) {
   return /^-?\d+$/.test(token) ? token.replace("-", "").length > 15 : Number.isInteger(Number(token));
 }
 
-function read(source) {
+/** The parsed bundle, and the canonical text its digest covers when `withCanonical` (null: write it from the data). */
+function read(source, withCanonical) {
   if (source instanceof ArrayBuffer) source = new Uint8Array(source);
   if (source instanceof Uint8Array) source = new TextDecoder().decode(source);
   if (typeof source !== "string") return { data: source, canonical: null };
@@ -196,6 +197,7 @@ function read(source) {
   }
   const form = data === undefined ? "deep" : jsonForm(data); // too deep for what walks it later: the exact parser refuses it
   if (form !== "deep") {
+    if (!withCanonical) return { data, canonical: null };
     const canonical = form === "plain" ? exportedCanonical(source, data) : null;
     if (canonical !== null || numbersSurviveParsing(source)) return { data, canonical };
   }
@@ -234,7 +236,7 @@ function exportedCanonical(text, data) {
 
 /** A bundle whose version, shape and (with `verifyDigest`) digest are checked; not yet its references. */
 async function loadChecked(source, verifyDigest) {
-  const { data, canonical } = read(source);
+  const { data, canonical } = read(source, verifyDigest);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new RuntimeFormatError("malformed bundle: the top level must be a JSON object");
   }
