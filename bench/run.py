@@ -165,6 +165,14 @@ class Bench:
         self.add("`sopc check` cold vs parse floor", size, value, ref, ratio, "≤ 1.3x", ratio <= 1.3)
         self.add_wall("`sopc check` cold vs parse floor", size, 1.3)
 
+    def check_jobs(self, size: int) -> None:
+        """A cold check in two processes: its CPU time (all processes) and wall clock against the parse floor's."""
+        folder, files = self.corpus(size)
+        value, ref, ratio = self.paired(lambda: self.run(self.sopc("check", "--no-cache", "--jobs", "2", str(folder))),
+                                        self.parse_floor(files))
+        self.add("`sopc check --jobs 2` cold, CPU of all processes vs parse floor", size, value, ref, ratio)
+        self.add_wall("`sopc check --jobs 2` cold vs parse floor (one process)", size, 1.0)
+
     def check_warm(self, size: int) -> None:
         folder, files = self.corpus(size)
         cache_home = Path(tempfile.mkdtemp(dir=self.work))
@@ -765,7 +773,7 @@ message = "A walk that creates a Zendesk ticket reaches an end step."
 """
 
 # Groups of rows `--only` can pick; the runtime rows need the export's bundle.
-GROUPS = ("check", "policies", "jsonschema", "export", "runtime", "site", "search", "diff", "memory")
+GROUPS = ("check", "jobs", "policies", "jsonschema", "export", "runtime", "site", "search", "diff", "memory")
 
 
 def compile_sopc() -> None:
@@ -813,6 +821,8 @@ def main(argv=None) -> int:
                 if "check" in only:
                     bench.check_cold(size)
                     bench.check_warm(size)
+                if "jobs" in only:
+                    bench.check_jobs(size)
                 if "policies" in only:
                     bench.check_policies(size)
                 if "jsonschema" in only:

@@ -32,7 +32,9 @@ def main():
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Settings file (sopc.toml or pyproject.toml); default: the nearest one above the working folder.")
 @click.option("--no-cache", is_flag=True, help="Check every file from scratch, without reading or writing .sopc-cache/check/.")
-def check(paths, fmt, strict, config_path, no_cache):
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Read and check files in this many processes (0: one per CPU).")
+def check(paths, fmt, strict, config_path, no_cache, jobs):
     """Check SOP files and folders (default: sops/).
 
     Prints every problem as path:line:col with its rule code, and exits 1 if
@@ -47,11 +49,14 @@ def check(paths, fmt, strict, config_path, no_cache):
     if no_cache:
         from sopc.check import check_paths
 
-        result = check_paths(_sources(paths), config, keep_models=False)
+        from sopc.check.workers import job_count
+
+        result = check_paths(_sources(paths), config, keep_models=False, jobs=job_count(jobs))
     else:
         from sopc.check.cache import check_cached
+        from sopc.check.workers import job_count
 
-        result = check_cached(_sources(paths), config)
+        result = check_cached(_sources(paths), config, jobs=job_count(jobs))
     click.echo(reporter(fmt).render(result, config.strict), nl=False)
     # A large corpus is millions of objects; freezing them spares the exit a
     # last full garbage collection over all of them.

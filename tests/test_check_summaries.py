@@ -89,3 +89,42 @@ def test_a_summary_places_steps_and_options_where_the_model_does():
             assert summary.steps[step_id].where == step.where
             assert [o.where for o in summary.steps[step_id].options] == [o.where for o in step.options]
             assert summary.steps[step_id].kind == step.kind
+
+
+def test_a_check_in_several_processes_reports_what_one_process_does(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--size", "30", "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    duplicate = tmp_path / "generated-sop-00003.yaml"
+    text = duplicate.read_text(encoding="utf-8")
+    duplicate.write_text(text.replace("sop: generated-sop-00003", "sop: generated-sop-00004", 1), encoding="utf-8")
+    rules = REPO / "tests" / "rules"
+    for paths, config in (([rules], Config().only(set(everything_rules()))), ([SOPS], Config()), ([tmp_path], Config())):
+        one = check_paths(paths, config, keep_models=False)
+        several = check_paths(paths, config, keep_models=False, jobs=2)
+        same_problems(one, several)
+        assert sorted(several.corpus.sops) == sorted(one.corpus.sops)
+        assert [s.path for s in several.corpus.duplicates] == [s.path for s in one.corpus.duplicates]
+
+
+def test_the_check_command_with_jobs_prints_the_same_report_cached_or_not(sopc, tmp_path):
+    folder = REPO / "tests" / "rules" / "handoff-cycle"
+    alone = sopc("check", "--no-cache", "--format", "json", folder, cwd=tmp_path).stdout
+    assert sopc("check", "--no-cache", "--jobs", "2", "--format", "json", folder, cwd=tmp_path).stdout == alone
+    assert sopc("check", "-j", "0", "--format", "json", folder, cwd=tmp_path).stdout == alone
+    assert sopc("check", "-j", "2", "--format", "json", folder, cwd=tmp_path).stdout == alone  # from the cache
+
+
+def test_a_summary_sent_to_another_process_reads_the_same():
+    import pickle
+
+    from sopc.check import load_corpus
+
+    corpus, _problems, _files = load_corpus([SOPS])
+    for sop in corpus.sops.values():
+        summary = SopSummary(sop, REPO / sop.path)
+        copy = pickle.loads(pickle.dumps(summary))
+        whole, sent = summary._derived["flow"], copy._derived["flow"]
+        assert sent.successors == whole.successors and set(sent.reachable) == set(whole.reachable)
+        assert sent.exits == whole.exits
+        assert [(s.id, s.kind, s.handoff, s.where) for s in copy.steps.values()] == \
+               [(s.id, s.kind, s.handoff, s.where) for s in summary.steps.values()]

@@ -145,7 +145,7 @@ def _add(corpus: Corpus, item) -> None:
 
 
 def check_paths(paths, config: Config | None = None, stage_cache=None, keep_models: bool = True,
-                each_sop=None) -> Result:
+                each_sop=None, jobs: int = 1) -> Result:
     """Every problem of the files: loading, schema, and the enabled rules.
 
     Each SOP's per-SOP rules run as soon as it is modelled; the rules that
@@ -155,9 +155,10 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
     a summary of it (`sopc.check.summary`): memory then grows with the largest
     file, not with the corpus, and `result.corpus` holds summaries.
     `each_sop(sop)` is called with every SOP's model while it is in memory
-    (the export writes its text then).
+    (the export writes its text then). With `jobs` above 1 (and summaries
+    only), files are read and their per-SOP rules run in that many processes.
     """
-    from sopc.check.summary import SopSummary, forget_reloaded
+    from sopc.check.summary import forget_reloaded
 
     config = config or Config()
     enabled = enabled_rules(config)
@@ -169,22 +170,47 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
     forget_reloaded()
     local: dict[int, list] = {}  # id(SOP or its summary) -> its per-SOP findings, located
     with cyclic_gc_paused():
-        for path in files:
-            added: list = []
-            problems.extend(add_file(corpus, path, stage_cache, added))
-            for item in added:
-                if isinstance(item, Sop):
-                    found = per_sop_findings(item, corpus, enabled)
-                    if each_sop is not None:
-                        each_sop(item)
-                    if not keep_models:
-                        item = _summarized(corpus, item, SopSummary(item, path))
+        if jobs > 1 and not keep_models and each_sop is None and len(files) > 1:
+            from sopc.check.workers import read_in_workers
+
+            for found_problems, unusable, read, stages in read_in_workers(files, enabled, stage_cache, jobs):
+                problems.extend(found_problems)
+                corpus.unusable_ids.update(unusable)
+                for item, found in read:
+                    _add(corpus, item)
                     local[id(item)] = found
+                if stage_cache is not None:
+                    stage_cache.current.update(stages)
+        else:
+            for path in files:
+                found_problems, read = read_file(corpus, path, enabled, stage_cache, keep_models, each_sop)
+                problems.extend(found_problems)
+                local.update((id(item), found) for item, found in read)
         result = Result(corpus, problems, len(files))
         for item in list(corpus.sops.values()) + list(corpus.procedures.values()) + corpus.duplicates:
             run_rules(item, corpus, enabled, unused_severity, result, local.get(id(item), []))
     result.problems.sort()
     return result
+
+
+def read_file(corpus: Corpus, path: Path, enabled, stage_cache=None, keep_models: bool = True, each_sop=None):
+    """Add one file to the corpus and run the per-SOP rules over its SOPs:
+    (its load and schema problems, [(each SOP, its summary or procedure, its per-SOP findings)])."""
+    from sopc.check.summary import SopSummary
+
+    added: list = []
+    problems = add_file(corpus, path, stage_cache, added)
+    read = []
+    for item in added:
+        found = []
+        if isinstance(item, Sop):
+            found = per_sop_findings(item, corpus, enabled)
+            if each_sop is not None:
+                each_sop(item)
+            if not keep_models:
+                item = _summarized(corpus, item, SopSummary(item, path))
+        read.append((item, found))
+    return problems, read
 
 
 def _summarized(corpus: Corpus, sop: Sop, summary):

@@ -106,7 +106,7 @@ def settings_fingerprint(config) -> str:
     return config.fingerprint()
 
 
-def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool = False):
+def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool = False, jobs: int = 1):
     """`check_paths`, answered from the cache when nothing changed, and filling it.
 
     On a hit the result's corpus is None: only the problems and counts are
@@ -132,7 +132,7 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
     from sopc.check import check_paths  # the full pipeline, only when needed
 
     stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {})
-    result = check_paths(paths, config, stages, keep_models=need_corpus)
+    result = check_paths(paths, config, stages, keep_models=need_corpus, jobs=jobs)
     _write_entry(entry_path, {"key": whole_key, "result": _result_data(result), "files": stages.current})
     return result
 

@@ -70,6 +70,13 @@ class FlowSummary:
         self.reachable = steps.keys() if len(whole.reachable) == len(steps) else frozenset(whole.reachable)
         self.exits = frozenset(whole.exits)
 
+    @classmethod
+    def every_step_reachable(cls, flow: "FlowSummary") -> "FlowSummary":
+        """A copy with `reachable` None: every step (the receiver fills in its steps' keys)."""
+        copy = cls.__new__(cls)
+        copy.successors, copy.reachable, copy.exits = flow.successors, None, flow.exits
+        return copy
+
 
 class OptionSummary:
     __slots__ = ("label", "goto", "when", "step", "index")
@@ -114,6 +121,21 @@ class SopSummary:
 
     def locate(self, where, *, key: bool = False) -> tuple[int, int]:
         return _reloaded(self.source, self.path).locate(where, key=key)
+
+    # Sent between processes by `sopc check --jobs`: the steps' keys that stand for
+    # "every step is reachable" cannot be pickled, so they travel as None.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        flow = state["_derived"]["flow"]
+        if not isinstance(flow.reachable, frozenset):
+            state["_derived"] = {**state["_derived"], "flow": FlowSummary.every_step_reachable(flow)}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        flow = self._derived["flow"]
+        if flow.reachable is None:
+            flow.reachable = self.steps.keys()
 
 
 _RELOADED: OrderedDict = OrderedDict()
