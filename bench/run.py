@@ -204,13 +204,23 @@ class Bench:
         value, ref, ratio = self.paired(lambda: self.run(check, cwd=with_policies), lambda: self.run(check, cwd=without))
         self.add("`sopc check` cold with 3 path policies vs without", size, value, ref, ratio, "≤ 1.1x", ratio <= 1.1)
 
+    def not_measured(self, label: str, size: int, command: str | None = None, largest: int | None = None,
+                     option: str = "") -> bool:
+        """Add an n/a row and say so when `command` is missing or `size` is above `largest` (set by `option`)."""
+        if command is not None and command not in self.commands:
+            self.add(label, size, note="n/a (command missing)")
+            return True
+        if largest is not None and size > largest:
+            self.add(label, size, note=f"n/a (skipped above {largest} SOPs; {option})")
+            return True
+        return False
+
     def check_vs_jsonschema(self, size: int) -> None:
         label = "`check-jsonschema` vs `sopc check` cold"
         if shutil.which("check-jsonschema") is None:
             self.add(label, size, note="n/a (check-jsonschema not installed)")
             return
-        if size > self.jsonschema_max:
-            self.add(label, size, note=f"n/a (skipped above {self.jsonschema_max} SOPs; --jsonschema-max)")
+        if self.not_measured(label, size, largest=self.jsonschema_max, option="--jsonschema-max"):
             return
         folder, files = self.corpus(size)
         other, ours, ratio = self.paired(
@@ -221,8 +231,7 @@ class Bench:
     def diff(self, size: int) -> None:
         """Both sides loaded and compared, against one side checked: about twice the load, no rules."""
         label = "`sopc diff` of two folders, one SOP edited, vs `sopc check` cold"
-        if "diff" not in self.commands:
-            self.add(label, size, note="n/a (command missing)")
+        if self.not_measured(label, size, "diff"):
             return
         folder, _files = self.corpus(size)
         edited = self.work / f"edited-{size}"
@@ -268,8 +277,7 @@ class Bench:
 
     def export(self, size: int) -> Path | None:
         label = "`sopc export` vs parse floor"
-        if "export" not in self.commands:
-            self.add(label, size, note="n/a (command missing)")
+        if self.not_measured(label, size, "export"):
             return None
         folder, files = self.corpus(size)
         bundle = self.work / f"bundle-{size}.json"
@@ -334,11 +342,7 @@ class Bench:
 
     def site(self, size: int) -> None:
         label = "`sopc build` from scratch vs mkdocs + dot by hand"
-        if "build" not in self.commands:
-            self.add(label, size, note="n/a (command missing)")
-            return
-        if size > self.site_max:
-            self.add(label, size, note=f"n/a (skipped above {self.site_max} SOPs; --site-max)")
+        if self.not_measured(label, size, "build", self.site_max, "--site-max"):
             return
         folder, _ = self.corpus(size)
         project = site_project(self.work / f"site-{size}", folder)
@@ -448,11 +452,7 @@ class Bench:
         """The search index (entries, bytes) and the time from typing a query on
         an SOP page to its first result in headless Chromium, for each engine."""
         label = "first search result after typing on an SOP page (headless Chromium)"
-        if "build" not in self.commands:
-            self.add(label, size, note="n/a (command missing)")
-            return
-        if size > self.search_max:
-            self.add(label, size, note=f"n/a (skipped above {self.search_max} SOPs; --search-max)")
+        if self.not_measured(label, size, "build", self.search_max, "--search-max"):
             return
         folder, _ = self.corpus(size)
         for engine in ("mkdocs", "zensical"):

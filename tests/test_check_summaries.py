@@ -56,13 +56,18 @@ def test_the_seed_corpus_and_the_language_examples_report_the_same():
     same_problems(*both_ways([REPO / "tests" / "language"], Config()))
 
 
-def test_a_generated_corpus_reports_the_same_and_keeps_only_summaries(tmp_path):
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--size", "40", "--out", str(tmp_path)],
+def generated_with_a_duplicate_id(folder, size: int) -> None:
+    """A generated corpus where one SOP takes the next one's id: a duplicate id, and hand-offs to
+    the id it gave up that now lead nowhere, findings across SOPs located in their files."""
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--size", str(size), "--out", str(folder)],
                    check=True, capture_output=True)
-    broken = tmp_path / "generated-sop-00003.yaml"
-    # A hand-off to nowhere and a duplicate id: findings across SOPs, located in their files.
-    text = broken.read_text(encoding="utf-8")
-    broken.write_text(text.replace("sop: generated-sop-00003", "sop: generated-sop-00004", 1), encoding="utf-8")
+    renamed = folder / "generated-sop-00003.yaml"
+    text = renamed.read_text(encoding="utf-8")
+    renamed.write_text(text.replace("sop: generated-sop-00003", "sop: generated-sop-00004", 1), encoding="utf-8")
+
+
+def test_a_generated_corpus_reports_the_same_and_keeps_only_summaries(tmp_path):
+    generated_with_a_duplicate_id(tmp_path, 40)
     kept, summarized = both_ways([tmp_path], Config())
     same_problems(kept, summarized)
     assert {p.code for p in kept.problems} >= {"SOP101"}
@@ -92,11 +97,7 @@ def test_a_summary_places_steps_and_options_where_the_model_does():
 
 
 def test_a_check_in_several_processes_reports_what_one_process_does(tmp_path):
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--size", "30", "--out", str(tmp_path)],
-                   check=True, capture_output=True)
-    duplicate = tmp_path / "generated-sop-00003.yaml"
-    text = duplicate.read_text(encoding="utf-8")
-    duplicate.write_text(text.replace("sop: generated-sop-00003", "sop: generated-sop-00004", 1), encoding="utf-8")
+    generated_with_a_duplicate_id(tmp_path, 30)
     rules = REPO / "tests" / "rules"
     for paths, config in (([rules], Config().only(set(everything_rules()))), ([SOPS], Config()), ([tmp_path], Config())):
         one = check_paths(paths, config, keep_models=False)

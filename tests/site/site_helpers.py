@@ -1,6 +1,8 @@
 """Helpers shared by the site tests."""
 
+import textwrap
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown as markdown_lib
 
@@ -125,3 +127,11 @@ def run_cli(*args, cwd=None):
     env = {**os.environ, "PYTHONPATH": str(repo)}
     return subprocess.run([sys.executable, "-m", "sopc", *map(str, args)], cwd=cwd or repo,
                           capture_output=True, text=True, env=env, timeout=600)
+
+
+def write_corpus(folder: Path, files: dict[str, str]) -> Path:
+    """Write SOP files (name -> indented YAML text) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder

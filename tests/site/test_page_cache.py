@@ -1,11 +1,10 @@
 """Generation keeps the pages of unchanged SOPs and generates again what an edit reaches."""
 
-import textwrap
 from pathlib import Path
 
 from sopc.emit import site
 from sopc.emit.publish import Kept
-from site_helpers import SAMPLE
+from site_helpers import SAMPLE, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 BILLING, LOAN = "sops/billing-question.md", "sops/loan-servicing.md"
@@ -16,13 +15,6 @@ ALONE = """
       only:
         end: resolved
     """
-
-
-def write_corpus(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return folder
 
 
 def generate(sources: Path, tmp_path: Path) -> site.Generated:

@@ -5,7 +5,6 @@ import json
 import re
 import sys
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from sopc.check import check_paths
 from sopc.emit import site
 from sopc.emit.markdown import Placeholders
-from site_helpers import SAMPLE, Elements
+from site_helpers import SAMPLE, Elements, write_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = """
@@ -23,13 +22,6 @@ BROKEN = """
       first:
         next: nowhere
     """
-
-
-def write_corpus(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return folder
 
 
 def build_args(sources, tmp_path, *extra):
