@@ -46,15 +46,14 @@ def check(paths, fmt, strict, config_path, no_cache, jobs):
     config = _settings(config_path)
     if strict is not None:
         config.strict = strict
+    from sopc.check.workers import job_count
+
     if no_cache:
         from sopc.check import check_paths
-
-        from sopc.check.workers import job_count
 
         result = check_paths(_sources(paths), config, keep_models=False, jobs=job_count(jobs))
     else:
         from sopc.check.cache import check_cached
-        from sopc.check.workers import job_count
 
         result = check_cached(_sources(paths), config, jobs=job_count(jobs))
     click.echo(reporter(fmt).render(result, config.strict), nl=False)

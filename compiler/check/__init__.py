@@ -250,11 +250,9 @@ def run_rules(item, corpus: Corpus, enabled, unused_severity: str, result: Resul
     found = list(found)
     ran = set()
     for rule, severity, options in enabled:
-        if is_sop:
-            ran.update([rule.ID] if rule.check is not None else [])
-            check = rule.check_across
-        else:
-            check = rule.check_procedure
+        if is_sop and rule.check is not None:
+            ran.add(rule.ID)  # its per-SOP findings are in `found`
+        check = rule.check_across if is_sop else rule.check_procedure
         if check is None:
             continue
         ran.add(rule.ID)
