@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 
@@ -33,6 +32,8 @@ class Problem:
 
 def closest(word: str, candidates) -> str | None:
     """The candidate close enough to `word` to be what was meant, or None."""
+    import difflib  # only a mistake needs it
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -9,7 +9,6 @@ those of a check in one process, in the same order.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 
 from sopc.model import Corpus
@@ -20,6 +19,8 @@ _SHARED: dict = {}  # what every worker needs, inherited when the process is for
 def read_in_workers(files, enabled, stage_cache, jobs: int):
     """For each file, in order: (problems, unusable ids, [(summary or procedure, per-SOP findings)], stage cache entries)."""
     _SHARED.update(enabled=enabled, stage_cache=stage_cache)
+    import multiprocessing  # a check in one process, the default, never needs it
+
     # Forked workers inherit the loaded modules and the rules' settings instead of importing them again.
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:

@@ -32,40 +32,50 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 
 class _Loader(_BaseLoader):
-    """The safe loader, with the tag of each plain scalar remembered.
+    """The safe loader, asking nothing of Python while it composes.
 
-    The parser asks for the tag of every node (is `yes` a bool, `12` an
-    int?); for a plain scalar it tries a list of regular expressions. The
-    answer depends only on the text, and the same short texts (keys, ids,
-    `true`) recur all over a corpus, so short answers are kept. The safe
-    loader has no path resolvers, which is what makes the text alone decide.
+    The parser asks three methods about every node (its tag, and the path
+    into and out of it), each a call into Python: about three calls per node
+    of a corpus of millions. Here they are C callables that only keep their
+    arguments: `slice` holds any three, so an untagged node's `tag` is
+    `slice(kind, value, implicit)` and a written tag stays the text written.
+    `_Builder` decides a plain scalar's tag from its text (`_implied_tag`)
+    only when it reads the value, never for a key.
     """
 
-    _tags: dict = {}
+    resolve = slice
+    descend_resolver = slice
+    ascend_resolver = tuple
 
-    def resolve(self, kind, value, implicit):
-        if kind is not _SCALAR_NODE:
-            return _MAP if kind is _MAPPING_NODE else _SEQ
-        if not implicit[0]:
-            return _STR  # quoted, or a block scalar
-        tag = self._tags.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(value) <= 40:
-                if len(self._tags) > 200_000:
-                    self._tags.clear()
-                self._tags[value] = tag
+
+_IMPLIED = yaml.resolver.Resolver()
+assert not _IMPLIED.yaml_path_resolvers, "a tag implied by the text alone assumes no path resolvers"
+_implied_tags: dict = {}
+
+
+def _implied_tag(value: str) -> str:
+    """The tag a plain scalar's text implies (is `yes` a bool, `12` an int?).
+
+    The answer depends only on the text, and the same short texts (ids,
+    `true`) recur all over a corpus, so short answers are kept.
+    """
+    tag = _implied_tags.get(value)
+    if tag is None:
+        tag = _IMPLIED.resolve(_SCALAR_NODE, value, (True, False))
+        if len(value) <= 40:
+            if len(_implied_tags) > 200_000:
+                _implied_tags.clear()
+            _implied_tags[value] = tag
+    return tag
+
+
+def _tag(node) -> str:
+    """A scalar's tag: the one written, else the one its text implies (a quoted or block scalar is text)."""
+    tag = node.tag
+    if tag.__class__ is not slice:
         return tag
+    return _implied_tag(node.value) if tag.step[0] else _STR
 
-    # Called around every node; without path resolvers there is nothing to track.
-    def descend_resolver(self, current_node, current_index):
-        pass
-
-    def ascend_resolver(self):
-        pass
-
-
-assert not _Loader.yaml_path_resolvers, "the tag cache assumes no path resolvers"
 
 # No SOP needs more than a dozen levels; a document nested thousands deep
 # would exhaust the stack of the YAML composer (a crash, not an exception)
@@ -351,7 +361,10 @@ class _Builder:
             return None
         kind = node.__class__
         if kind is _SCALAR_NODE:
-            return node.value if node.tag == _STR else self._scalar(node)
+            tag = node.tag
+            if tag.__class__ is slice and (not tag.step[0] or _implied_tags.get(node.value) == _STR):
+                return node.value  # the hot path: text, quoted or plain
+            return self._scalar(node)
         if not self._collection(node):
             return None
         depth = self._deeper(node, depth)
@@ -377,7 +390,7 @@ class _Builder:
 
     def _collection(self, node) -> bool:
         """A scalar, or a mapping or list without a tag; any other tag is reported."""
-        if node.__class__ is _SCALAR_NODE or node.tag in _COLLECTIONS:
+        if node.__class__ is _SCALAR_NODE or node.tag.__class__ is slice or node.tag in _COLLECTIONS:
             return True
         self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain mappings and lists are allowed")
         return False
@@ -418,11 +431,12 @@ class _Builder:
                                           node.start_mark.column + 1))
 
     def _scalar(self, node):
-        if node.tag == _STR:
+        tag = _tag(node)
+        if tag == _STR:
             return node.value
-        convert = _CONVERT.get(node.tag)
+        convert = _CONVERT.get(tag)
         if convert is None:
-            self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{node.tag}`; only plain text, numbers, booleans, dates and null are allowed")
+            self._report(node, "SOP005", "unsupported-yaml", f"unsupported YAML tag `{tag}`; only plain text, numbers, booleans, dates and null are allowed")
             return None
         try:
             return convert(node)
