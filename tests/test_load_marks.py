@@ -70,3 +70,33 @@ def test_shallow_paths_are_located_without_composing_the_tree_again():
     assert doc._root is None
     assert doc.locate(("steps", "first", "do")) == (6, 9)
     assert doc._root is not None
+
+
+
+# Every type YAML 1.1 implies from a plain scalar's text, prose around them,
+# and texts that look like one type but are another.
+IMPLIED_SAMPLES = ["yes", "No", "off", "true", "~", "null", "", "12", "-0x1F", "0o17", "1_000", "190:20:30",
+                   "3.5", ".inf", "-.5e3", "a b", "Call the homeowner", "yes please", "1 2", "12 days",
+                   "2002-12-14 is the day", "\u0663 x", "N"]
+DATES = ["2002-12-14", "2001-12-14 21:59:43.10 -5", "2001-12-14t21:59:43.10-05:00"]
+
+
+def test_a_plain_scalar_is_read_as_pyyaml_reads_it():
+    import yaml
+
+    for text in IMPLIED_SAMPLES:
+        source = f"sop: x\nvalue: {text}\n"
+        expected = yaml.safe_load(source)["value"]
+        read = load_bytes(source.encode(), "x.yaml").data["value"]
+        assert (type(read), read) == (type(expected), expected), text
+
+
+def test_a_date_stays_the_text_written():
+    for text in DATES:
+        assert load_bytes(f"sop: x\nvalue: {text}\n".encode(), "x.yaml").data["value"] == text
+
+
+def test_merge_and_value_keys_are_reported_not_read():
+    for text in ("<<", "="):
+        doc = load_bytes(f"sop: x\nvalue: {text}\n".encode(), "x.yaml")
+        assert [p.code for p in doc.problems] == ["SOP005"] and doc.data["value"] is None

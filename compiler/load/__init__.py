@@ -57,8 +57,12 @@ def _implied_tag(value: str) -> str:
     """The tag a plain scalar's text implies (is `yes` a bool, `12` an int?).
 
     The answer depends only on the text, and the same short texts (ids,
-    `true`) recur all over a corpus, so short answers are kept.
+    `true`) recur all over a corpus, so short answers are kept. Prose needs
+    no lookup: of the implied types only a timestamp may hold a space, and a
+    timestamp starts with a digit.
     """
+    if " " in value and not value[:1].isdigit():
+        return _STR
     tag = _implied_tags.get(value)
     if tag is None:
         tag = _IMPLIED.resolve(_SCALAR_NODE, value, (True, False))
@@ -362,7 +366,7 @@ class _Builder:
         kind = node.__class__
         if kind is _SCALAR_NODE:
             tag = node.tag
-            if tag.__class__ is slice and (not tag.step[0] or _implied_tags.get(node.value) == _STR):
+            if tag.__class__ is slice and (not tag.step[0] or _implied_tag(node.value) == _STR):
                 return node.value  # the hot path: text, quoted or plain
             return self._scalar(node)
         if not self._collection(node):
