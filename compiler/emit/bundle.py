@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import tempfile
 
@@ -222,12 +223,29 @@ def _sop(corpus: Corpus | None, sop: Sop, problems: list[Problem], context=None)
 
 def _step(step: Step, context) -> dict:
     """The step as the bundle holds it: every property of the step table under its bundle key."""
-    sop = context.sop
     data = {"id": step.id, "kind": step.kind}
-    for prop in BUNDLED:
-        data[prop.bundle] = prop.to_json(step, context)
-    data["source"] = _source(sop, step.where, key=True)
+    data.update(zip(_AS_WRITTEN_NAMES, _read_as_written(step)))
+    for name, serialize in _SERIALIZED:
+        data[name] = serialize(step, context)
+    data["source"] = _source(context.sop, step.where, key=True)
     return data
+
+
+# The step table's bundled properties, split once: those carried as the model
+# holds them are read in one call per step, the others by their serializer
+# (an export makes one of each per step of the corpus).
+_AS_WRITTEN = [prop for prop in BUNDLED if prop.serialize is None]
+_AS_WRITTEN_NAMES = tuple(prop.bundle for prop in _AS_WRITTEN)
+_SERIALIZED = tuple((prop.bundle, prop.serialize) for prop in BUNDLED if prop.serialize is not None)
+
+
+def _reader(keys: list[str]):
+    """One call reading `keys` of a step, as a tuple (attrgetter of one name gives the bare value)."""
+    read = operator.attrgetter(*keys)
+    return read if len(keys) > 1 else lambda step: (read(step),)
+
+
+_read_as_written = _reader([prop.key for prop in _AS_WRITTEN])
 
 
 class _StepContext:

@@ -178,7 +178,8 @@ class Property:
     is the key's path); `texts(step)` yields the prose it holds; `edges(step)`
     the ways forward it gives. `goes_on` marks the keys a step goes on by (at
     most one per step, the schema says). `bundle` is the key the serializer
-    writes it under (None: not in the bundle) with `serialize(step, context)`;
+    writes it under (None: not in the bundle), made by `serialize(step, context)`
+    or, without one, the model's value as it is;
     `shown` is the label the site shows a plain-text value with.
     """
 
@@ -190,11 +191,6 @@ class Property:
     bundle: str | None = None
     serialize: Callable[[Step, object], object] | None = None
     shown: str | None = None
-
-    def to_json(self, step: Step, context) -> object:
-        if self.serialize is not None:
-            return self.serialize(step, context)
-        return getattr(step, self.key)
 
 
 def _items(make):
