@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 Path = tuple  # a path in the source document, e.g. ("steps", "greet", "scripts", 0)
 
@@ -22,6 +23,9 @@ def memo(owner, key: str, compute):
     return found
 
 
+_WORD_BREAKS = re.compile(r"[_-]+")
+
+
+@lru_cache(maxsize=8192)  # the same step ids recur across a corpus (`greet`, `close_case`)
 def humanize(identifier: str) -> str:
-    words = re.split(r"[_-]+", identifier)
-    return " ".join(words).capitalize()
+    return " ".join(_WORD_BREAKS.split(identifier)).capitalize()
