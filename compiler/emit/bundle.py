@@ -225,27 +225,11 @@ def _step(step: Step, context) -> dict:
     """The step as the bundle holds it: every property of the step table under its bundle key."""
     data = {"id": step.id, "kind": step.kind}
     data.update(zip(_AS_WRITTEN_NAMES, _read_as_written(step)))
-    data.update(_UNWRITTEN)
-    for name in _EMPTY_LISTS:
-        data[name] = []  # each its own: a bundle built in memory is the caller's to change
-    for key in step.written & _SERIALIZED.keys():
-        name, serialize = _SERIALIZED[key]
-        data[name] = serialize(step, context)
+    for (name, serialize), value in zip(_SERIALIZED, _read_serialized(step)):
+        # Most steps hold none of these: an empty one is what its serializer makes of nothing.
+        data[name] = serialize(step, context) if value else ([] if name in _EMPTY_LISTS else None)
     data["source"] = _source(context.sop, step.where, key=True)
     return data
-
-
-# The step table's bundled properties, split once: those carried as the model
-# holds them are read in one call per step; those with a serializer are
-# serialized only when the author wrote them (most steps write none), and
-# otherwise hold what their serializer makes of a step without them.
-_AS_WRITTEN = [prop for prop in BUNDLED if prop.serialize is None]
-_AS_WRITTEN_NAMES = tuple(prop.bundle for prop in _AS_WRITTEN)
-_SERIALIZED = {prop.key: (prop.bundle, prop.serialize) for prop in BUNDLED if prop.serialize is not None}
-_BLANK = {name: serialize(Step(id=""), None) for name, serialize in _SERIALIZED.values()}
-_EMPTY_LISTS = tuple(name for name, value in _BLANK.items() if value == [])
-_UNWRITTEN = {name: value for name, value in _BLANK.items() if value != []}
-assert all(value is None for value in _UNWRITTEN.values()), "an unwritten property serializes to None or []"
 
 
 def _reader(keys: list[str]):
@@ -254,7 +238,18 @@ def _reader(keys: list[str]):
     return read if len(keys) > 1 else lambda step: (read(step),)
 
 
+# The step table's bundled properties, split once: those carried as the model
+# holds them, and those made by a serializer (an export makes one of each per
+# step of the corpus).
+_AS_WRITTEN = [prop for prop in BUNDLED if prop.serialize is None]
+_AS_WRITTEN_NAMES = tuple(prop.bundle for prop in _AS_WRITTEN)
 _read_as_written = _reader([prop.key for prop in _AS_WRITTEN])
+_WITH_SERIALIZER = [prop for prop in BUNDLED if prop.serialize is not None]
+_SERIALIZED = tuple((prop.bundle, prop.serialize) for prop in _WITH_SERIALIZER)
+_read_serialized = _reader([prop.key for prop in _WITH_SERIALIZER])
+_NOTHING = {name: serialize(Step(id=""), None) for name, serialize in _SERIALIZED}
+_EMPTY_LISTS = frozenset(name for name, made in _NOTHING.items() if made == [])
+assert all(made is None or made == [] for made in _NOTHING.values()), "a serializer makes None or [] of nothing"
 
 
 class _StepContext:
