@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import yaml
+
 from sopc.load import LoadError, load_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,7 +74,6 @@ def test_shallow_paths_are_located_without_composing_the_tree_again():
     assert doc._root is not None
 
 
-
 # Every type YAML 1.1 implies from a plain scalar's text, prose around them,
 # and texts that look like one type but are another.
 IMPLIED_SAMPLES = ["yes", "No", "off", "true", "~", "null", "", "12", "-0x1F", "0o17", "1_000", "190:20:30",
@@ -82,8 +83,6 @@ DATES = ["2002-12-14", "2001-12-14 21:59:43.10 -5", "2001-12-14t21:59:43.10-05:0
 
 
 def test_a_plain_scalar_is_read_as_pyyaml_reads_it():
-    import yaml
-
     for text in IMPLIED_SAMPLES:
         source = f"sop: x\nvalue: {text}\n"
         expected = yaml.safe_load(source)["value"]

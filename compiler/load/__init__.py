@@ -73,11 +73,6 @@ def _implied_tag(value: str) -> str:
     return tag
 
 
-def _is_text(tag, value: str) -> bool:
-    """Whether an untagged scalar is text: quoted, a block, or plain text implying no other type."""
-    return tag.__class__ is slice and (not tag.step[0] or _implied_tag(value) == _STR)
-
-
 def _tag(node) -> str:
     """A scalar's tag: the one written, else the one its text implies (a quoted or block scalar is text)."""
     tag = node.tag
@@ -370,7 +365,7 @@ class _Builder:
             return None
         kind = node.__class__
         if kind is _SCALAR_NODE:
-            return node.value if _is_text(node.tag, node.value) else self._scalar(node)
+            return node.value if _tag(node) == _STR else self._scalar(node)
         if not self._collection(node):
             return None
         depth = self._deeper(node, depth)
@@ -415,7 +410,7 @@ class _Builder:
             if self._lines is not None and value_node.__class__ is _SCALAR_NODE and not value_node.style:
                 self._comment_after(key, value_node)
             if path is None:
-                if value_node.__class__ is _SCALAR_NODE and self._seen is None and _is_text(value_node.tag, value_node.value):
+                if value_node.__class__ is _SCALAR_NODE and self._seen is None and _tag(value_node) == _STR:
                     result[key] = value_node.value  # what most values are, without a call to `_plain`
                 else:
                     result[key] = self._plain(value_node, key_node, depth)
