@@ -205,6 +205,7 @@ def _source(sop: Sop, where: tuple, key: bool = False) -> dict:
 
 
 def _sop(corpus: Corpus | None, sop: Sop, problems: list[Problem], context=None) -> dict:
+    steps_context = (context or _StepContext)(corpus, sop, problems)
     return {
         "id": sop.id, "title": sop.title, "summary": sop.summary, "purpose": sop.purpose,
         "owner": sop.owner, "revision": sop.revision, "reviewed": sop.reviewed,
@@ -216,15 +217,14 @@ def _sop(corpus: Corpus | None, sop: Sop, problems: list[Problem], context=None)
             for i in sop.inputs.values()
         ],
         "start": sop.start,
-        "steps": [_step(step, (context or _StepContext)(corpus, sop, problems)) for step in sop.steps.values()],
+        "steps": [_step(step, steps_context) for step in sop.steps.values()],
         "source": _source(sop, ("sop",), key=True),
     }
 
 
 def _step(step: Step, context) -> dict:
     """The step as the bundle holds it: every property of the step table under its bundle key."""
-    data = {"id": step.id, "kind": step.kind}
-    data.update(zip(_AS_WRITTEN_NAMES, _read_as_written(step)))
+    data = dict(zip(_AS_WRITTEN_NAMES, _read_as_written(step)))
     for (name, serialize), value in zip(_SERIALIZED, _read_serialized(step)):
         # Most steps hold none of these: an empty one is what its serializer makes of nothing.
         data[name] = serialize(step, context) if value else ([] if name in _EMPTY_LISTS else None)
@@ -242,8 +242,8 @@ def _reader(keys: list[str]):
 # holds them, and those made by a serializer (an export makes one of each per
 # step of the corpus).
 _AS_WRITTEN = [prop for prop in BUNDLED if prop.serialize is None]
-_AS_WRITTEN_NAMES = tuple(prop.bundle for prop in _AS_WRITTEN)
-_read_as_written = _reader([prop.key for prop in _AS_WRITTEN])
+_AS_WRITTEN_NAMES = ("id", "kind", *(prop.bundle for prop in _AS_WRITTEN))
+_read_as_written = _reader(["id", "kind", *(prop.key for prop in _AS_WRITTEN)])
 _WITH_SERIALIZER = [prop for prop in BUNDLED if prop.serialize is not None]
 _SERIALIZED = tuple((prop.bundle, prop.serialize) for prop in _WITH_SERIALIZER)
 _read_serialized = _reader([prop.key for prop in _WITH_SERIALIZER])
