@@ -107,7 +107,7 @@ def build(sources, site_dir, config_file, docs_dir, engine, rule_pages):
         click.echo(reporter("text").render(outcome.result), nl=False, err=True)
     drawn = f", {outcome.stats.rendered} flowcharts drawn, {outcome.stats.cached} from cache" if outcome.stats else ""
     changed = " (only the changed pages rendered again)" if outcome.only_changed else ""
-    click.echo(f"Built {len(outcome.result.corpus.sops)} SOPs into {site_dir} with {engine}{changed}{drawn}.")
+    click.echo(f"Built {outcome.sops} SOPs into {site_dir} with {engine}{changed}{drawn}.")
 
 
 def _sources(given) -> list:

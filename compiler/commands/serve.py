@@ -104,7 +104,7 @@ class Preview:
         key = site.incremental_key(settings, self.options.engine, self.options.rule_pages, docs)
         previous = self.current.site if key and key == self._key else None
         self._key = None
-        site.render_site(result.corpus, settings, docs, into, engine=self.options.engine,
+        site.render_site(site.handed_over(result), settings, docs, into, engine=self.options.engine,
                          rule_pages=self.options.rule_pages, progress=False, previous=previous)
         self._key = key
 

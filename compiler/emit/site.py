@@ -67,7 +67,7 @@ class CheckFailed(SiteError):
 
 @dataclass
 class Generated:
-    files: dict[str, str]
+    files: dict[str, str | publish.Kept | None]  # path in docs/ -> text (None once written and let go)
     stats: RenderStats
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -239,7 +239,8 @@ def navigation(rule_pages: bool = False) -> list:
 @dataclass
 class BuildOutcome:
     site_dir: Path
-    result: Result
+    result: Result  # the check's problems; its corpus is let go before the engine runs
+    sops: int  # how many SOPs the site holds
     stats: RenderStats | None = None
     engine: str = "mkdocs"
     only_changed: bool = False  # only the pages that changed were rendered again
@@ -258,6 +259,7 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
     keep_out_of_site(site, {"the working folder": Path.cwd(), "the site configuration": settings.path,
                             "the docs folder": docs, **{f"the sources {s}": Path(s) for s in sources}})
     result = checked(sources)  # the first thing written: the check cache
+    sops = len(result.corpus.sops)
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
         with publish.locked(site.parent, f"the site {site}"):
@@ -266,7 +268,7 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
             previous = incremental.previous_site(site, cache_dir, key) if key else None
             temporary = publish.temporary_site(site)
             try:
-                generated = render_site(result.corpus, settings, docs, temporary, engine=engine,
+                generated = render_site(handed_over(result), settings, docs, temporary, engine=engine,
                                         rule_pages=rule_pages, cache_dir=cache_dir, progress=progress,
                                         previous=previous)
                 publish.swap_in(temporary, site)
@@ -276,7 +278,14 @@ def build_site(sources, site_dir="site", config_file="mkdocs.yml", docs_dir=None
                 raise
     except OSError as exc:
         raise SiteError(f"cannot put the site in place at {site}: {exc.strerror or exc}") from exc
-    return BuildOutcome(site, result, generated.stats, engine, only_changed=previous is not None)
+    return BuildOutcome(site, result, sops, generated.stats, engine, only_changed=previous is not None)
+
+
+def handed_over(result: Result) -> Corpus:
+    """The result's corpus, which the result then no longer holds: given straight to
+    `render_site`, it is let go once the pages are written (see there)."""
+    corpus, result.corpus = result.corpus, None
+    return corpus
 
 
 def incremental_key(settings: engines.SiteSettings, engine: str, rule_pages: bool, docs: Path) -> str | None:
@@ -313,9 +322,15 @@ def render_site(corpus: Corpus, settings: engines.SiteSettings, docs: Path, into
     with publish.locked(docs, f"the docs folder {docs}"):
         generated = generate_docs(corpus, docs, cache_dir, directory_urls=settings.directory_urls,
                                   site_name=settings.site_name, progress=progress, rule_pages=rule_pages)
+        origins = page_origins(corpus)
+        # The engine reads the pages from `docs`: the models and the texts are let go
+        # before it runs (a caller that hands the corpus over, `handed_over`, holds
+        # no other reference), so that they do not add to the engine's own peak.
+        del corpus
+        generated.files = dict.fromkeys(generated.files)
         try:
             engines.build(engine, settings, docs, navigation(rule_pages), into,
-                          generated_pages=generated.pages(), origins=page_origins(corpus), previous=previous,
+                          generated_pages=generated.pages(), origins=origins, previous=previous,
                           removed=tuple(generated.removed))
         except engines.EngineError as exc:
             raise SiteError(str(exc)) from exc

@@ -310,3 +310,32 @@ def test_plugins_that_post_process_the_search_index_see_every_page_in_a_rebuild(
                     encoding="utf-8")
     assert site.build_site(["sops"], progress=False).only_changed
     assert len(seen) == 2 and seen[1] == seen[0] and "sops/billing-question/" in seen[1]
+
+
+def test_the_models_and_page_texts_are_let_go_before_the_engine_runs(tmp_path, monkeypatch):
+    """The engine's own peak is the build's: nothing sopc made for the pages is held while it runs."""
+    import weakref
+
+    from sopc.emit import engines
+
+    held: dict = {}
+    generate, build = site.generate_docs, engines.build
+
+    def generating(corpus, *args, **kwargs):
+        sop = next(iter(corpus.sops.values()))
+        held["refs"] = [weakref.ref(corpus), weakref.ref(sop), weakref.ref(next(iter(sop.steps.values())))]
+        del sop
+        held["generated"] = generate(corpus, *args, **kwargs)
+        return held["generated"]
+
+    def building(*args, **kwargs):
+        held["alive"] = [ref() is not None for ref in held["refs"]]
+        held["texts"] = [text for text in held["generated"].files.values() if text is not None]
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(site, "generate_docs", generating)
+    monkeypatch.setattr(engines, "build", building)
+    monkeypatch.chdir(kb_project(tmp_path / "kb", SAMPLE))
+    outcome = site.build_site(["sops"], progress=False)
+    assert held["alive"] == [False, False, False] and held["texts"] == []
+    assert outcome.sops == 2 and (outcome.site_dir / "sops" / "loan-servicing" / "index.html").is_file()
