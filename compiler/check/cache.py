@@ -30,7 +30,6 @@ from pathlib import Path
 from sopc import __version__
 from sopc.problems import Problem
 from sopc.check.result import Result
-from sopc.atomic_file import write_whole
 from sopc.load.sources import discover, display_path, read_source
 from sopc.schemas import SOP_SCHEMA
 
@@ -155,6 +154,8 @@ def _load_entry(path: Path) -> dict:
 
 
 def _write_entry(path: Path, entry: dict) -> None:
+    from sopc.atomic_file import write_whole  # a check answered from the cache writes nothing
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_whole(path, json.dumps(entry, separators=(",", ":")))

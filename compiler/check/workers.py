@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 
-from sopc.model import Corpus
-
 _SHARED: dict = {}  # what every worker needs, inherited when the process is forked
 
 
@@ -30,6 +28,7 @@ def read_in_workers(files, enabled, stage_cache, jobs: int):
 
 def _read_one(path):
     from sopc.check import read_file
+    from sopc.model import Corpus
 
     stage_cache = _SHARED["stage_cache"]
     if stage_cache is not None:
