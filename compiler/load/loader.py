@@ -236,6 +236,8 @@ def load_bytes(raw: bytes, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in (exc.problem or ""):  # libyaml 0.2.6 and later stop at 1,000 levels
+            raise LoadError([_too_deep(display, line, col)]) from None
         what = exc.problem or exc.context or "invalid YAML"
         if exc.problem and exc.context and exc.context_mark and mark is exc.problem_mark:
             what += f" ({exc.context} on line {exc.context_mark.line + 1})"
