@@ -15,13 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from sopc.emit import incremental, search_index
+from sopc.emit import incremental, publish, search_index
 from sopc.emit.markdown import SOP_DIR
 
 from sopc.emit import ENGINES  # noqa: F401  (part of this module's API)
@@ -222,6 +221,15 @@ def _quiet_mkdocs() -> None:
         logger.propagate = False
 
 
+# Zensical renders again only what changed since its previous build (its
+# cache in `.cache/` beside the configuration), but its cache is keyed by the
+# whole configuration, `site_dir` included: sopc builds into one stable folder
+# (and gives the same derived configuration), then moves the site out.
+WORK_DIR = Path(".sopc-cache") / "zensical"
+UNFINISHED = "unfinished"  # in the work folder while Zensical runs
+DERIVED_CONFIG = ".sopc-zensical.yml"
+
+
 def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
     try:
         import zensical  # noqa: F401
@@ -232,22 +240,37 @@ def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> 
         raise EngineError(f"Zensical reads pages only from inside {root} (the folder of {settings.path.name}); "
                           f"the docs folder {docs_dir} is not")
     # Zensical also wants the site inside that folder: build there, then move.
-    staging = into if _inside(into, root) else Path(tempfile.mkdtemp(prefix=".sopc-site-", dir=root))
-    try:
-        _run_zensical(settings, root, docs_dir, nav, staging)
-        if staging != into:
+    work = root / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    with publish.locked(work, f"Zensical's work folder {work}"):
+        staging = work / "site"
+        try:
+            publish.remove_tree(staging)
+            from_scratch = _unfinished(work)
+            _mark_unfinished(work)
+            _run_zensical(settings, root, docs_dir, nav, staging, clean=from_scratch)
+            (work / UNFINISHED).unlink()
             _move_into(staging, into)
-    finally:
-        if staging != into:
-            shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            publish.remove_tree(staging)
 
 
-def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list, into: Path) -> None:
+def _unfinished(work: Path) -> bool:
+    """Whether a previous build stopped while Zensical ran (its cache may be half-written)."""
+    return (work / UNFINISHED).exists()
+
+
+def _mark_unfinished(work: Path) -> None:
+    (work / UNFINISHED).write_text("Zensical is building; if this stays, the next build cleans its cache\n",
+                                   encoding="utf-8")
+
+
+def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list, into: Path,
+                  clean: bool = False) -> None:
     # Zensical resolves the folders relative to the configuration file, so
-    # the derived file sits beside the project's.
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=root, prefix=".sopc-zensical-",
-                                         suffix=".yml", delete=False)
-    derived = Path(handle.name)
+    # the derived file sits beside the project's; one name will do, since
+    # the work folder's lock lets one Zensical build at a time run here.
+    derived = root / DERIVED_CONFIG
     try:
         # INHERIT merges lists by appending: give only what the project's file lacks.
         derived_settings = {"INHERIT": settings.path.name, "docs_dir": _relative(docs_dir, root),
@@ -255,9 +278,9 @@ def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list,
                             "extra_javascript": missing_scripts(settings.extra_javascript)}
         if not settings.nav:
             derived_settings.update(nav=nav, not_in_nav=NOT_IN_MENU)
-        with handle:
-            yaml.safe_dump(derived_settings, handle, sort_keys=False, allow_unicode=True)
-        done = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", str(derived)],
+        derived.write_text(yaml.safe_dump(derived_settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        command = [sys.executable, "-m", "zensical", "build", "--config-file", str(derived)]
+        done = subprocess.run(command + (["--clean"] if clean else []),
                               cwd=root, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     finally:
         derived.unlink(missing_ok=True)

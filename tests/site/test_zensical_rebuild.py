@@ -1,0 +1,162 @@
+"""`sopc build --engine zensical` again: real checks, real Graphviz, real Zensical.
+
+Zensical keeps its own cache (`.cache/`) keyed by the whole configuration;
+sopc builds into one stable work folder so that the cache is used, and must
+still publish a complete, sanitized site at every build, and none at all
+when a build fails.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_helpers import SAMPLE, Elements, write_corpus
+
+pytest.importorskip("zensical")
+
+REPO = Path(__file__).resolve().parents[2]
+WORK = Path(".sopc-cache") / "zensical"
+
+
+def project(root: Path) -> Path:
+    write_corpus(root / "sops", SAMPLE)
+    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+def build(sopc, root: Path):
+    done = sopc("build", "--engine", "zensical", cwd=root)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def page(root: Path, sop_id: str) -> str:
+    return (root / "site" / "sops" / sop_id / "index.html").read_text(encoding="utf-8")
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_shows_the_edit_sanitized_and_leaves_nothing_behind(tmp_path, sopc):
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    assert (root / WORK).is_dir() and (root / ".cache").is_dir()
+
+    edit(root / "sops" / "loan.yaml", "do: Open the loan.",
+         'do: Open the loan file now. <img src=x onerror="window.__pwned=1">')
+    build(sopc, root)
+    loan = page(root, "loan-servicing")
+    assert "Open the loan file now." in loan and "Open the loan.<" not in loan
+    assert not [attrs for _, attrs in Elements(loan).tags if "onerror" in attrs]  # shown as text, never run
+    assert "Billing question" in page(root, "billing-question")
+    assert not (root / WORK / "site").exists(), "the site is moved out of the work folder"
+    assert not (root / ".sopc-zensical.yml").exists() and not list(root.glob(".site-tmp-*"))
+
+
+def test_a_rebuild_after_removing_an_sop_removes_its_page(tmp_path, sopc):
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    assert (root / "site" / "sops" / "billing-question" / "index.html").is_file()
+    (root / "sops" / "billing.yaml").unlink()
+    build(sopc, root)
+    assert not (root / "site" / "sops" / "billing-question").exists()
+    assert list((root / "site").rglob("billing-question*")) == []
+    assert "billing-question" not in (root / "site" / "search.json").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_is_the_site_a_build_from_scratch_makes(tmp_path, sopc):
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    edit(root / "sops" / "loan.yaml", "do: Open the loan.", "do: Open the loan file now.")
+    build(sopc, root)
+    rebuilt = files_of(root / "site")
+
+    fresh = project(tmp_path / "fresh")
+    edit(fresh / "sops" / "loan.yaml", "do: Open the loan.", "do: Open the loan file now.")
+    build(sopc, fresh)
+    assert rebuilt == files_of(fresh / "site")
+
+
+def test_a_failed_build_keeps_the_previous_site_and_the_next_one_is_whole(tmp_path, sopc):
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    before = files_of(root / "site")
+    config = root / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    # A theme Zensical cannot find: Zensical itself fails, after sopc generated the pages.
+    config.write_text(good + "\ntheme:\n  name: no-such-theme\n", encoding="utf-8")
+    edit(root / "sops" / "loan.yaml", "do: Open the loan.", "do: Open the loan file now.")
+    failed = sopc("build", "--engine", "zensical", cwd=root)
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert files_of(root / "site") == before
+
+    config.write_text(good, encoding="utf-8")
+    build(sopc, root)
+    assert "Open the loan file now." in page(root, "loan-servicing")
+    assert not (root / WORK / "unfinished").exists()
+
+
+def test_a_build_killed_while_zensical_runs_keeps_the_site_and_the_next_cleans_its_cache(tmp_path):
+    root = project(tmp_path / "kb")
+    command = [sys.executable, "-m", "sopc", "build", "--engine", "zensical"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    assert subprocess.run(command, cwd=root, env=env, capture_output=True).returncode == 0
+    before = files_of(root / "site")
+
+    edit(root / "sops" / "loan.yaml", "do: Open the loan.", "do: Open the loan file now.")
+    running = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (root / WORK / "unfinished").exists() and running.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+    finally:
+        os.killpg(running.pid, signal.SIGKILL)
+        running.wait()
+    if not (root / WORK / "unfinished").exists():
+        pytest.skip("the build finished before it could be killed while Zensical ran")
+    assert files_of(root / "site") == before
+
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Open the loan file now." in page(root, "loan-servicing")
+    assert not (root / WORK / "unfinished").exists()
+    assert not list(root.glob(".site-tmp-*")) and not (root / ".sopc-zensical.yml").exists()
+
+
+def test_a_build_after_an_unfinished_one_asks_zensical_to_clean_its_cache(tmp_path, monkeypatch):
+    from sopc.emit import engines
+
+    root = project(tmp_path / "kb")
+    (root / WORK).mkdir(parents=True)
+    (root / WORK / "unfinished").write_text("", encoding="utf-8")
+    commands = []
+    real_run = subprocess.run
+
+    def spy(command, *args, **kwargs):
+        commands.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(engines.subprocess, "run", spy)
+    docs = root / "docs"
+    (docs / "sops").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: T\ndocs_dir: docs\n", encoding="utf-8")
+    for _ in range(2):
+        into = root / f"out-{len(commands)}"
+        engines.build("zensical", engines.read_settings(config), docs, [], into)
+        assert (into / "index.html").is_file()
+    assert ["--clean" in command for command in commands] == [True, False]
