@@ -228,6 +228,7 @@ def _quiet_mkdocs() -> None:
 WORK_DIR = Path(".sopc-cache") / "zensical"
 UNFINISHED = "unfinished"  # in the work folder while Zensical runs
 DERIVED_CONFIG = ".sopc-zensical.yml"
+REFERENCE_MEMO = "references.json"  # see sopc.emit.zensical_launch
 
 
 def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
@@ -248,7 +249,7 @@ def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> 
             publish.remove_tree(staging)
             from_scratch = _unfinished(work)
             _mark_unfinished(work)
-            _run_zensical(settings, root, docs_dir, nav, staging, clean=from_scratch)
+            _run_zensical(settings, root, docs_dir, nav, staging, work, clean=from_scratch)
             (work / UNFINISHED).unlink()
             _move_into(staging, into)
         finally:
@@ -265,7 +266,7 @@ def _mark_unfinished(work: Path) -> None:
                                    encoding="utf-8")
 
 
-def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list, into: Path,
+def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list, into: Path, work: Path,
                   clean: bool = False) -> None:
     # Zensical resolves the folders relative to the configuration file, so
     # the derived file sits beside the project's; one name will do, since
@@ -279,7 +280,10 @@ def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list,
         if not settings.nav:
             derived_settings.update(nav=nav, not_in_nav=NOT_IN_MENU)
         derived.write_text(yaml.safe_dump(derived_settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        command = [sys.executable, "-m", "zensical", "build", "--config-file", str(derived)]
+        if clean:
+            (work / REFERENCE_MEMO).unlink(missing_ok=True)
+        command = [sys.executable, "-m", "sopc.emit.zensical_launch", str(work / REFERENCE_MEMO),
+                   "build", "--config-file", str(derived)]
         done = subprocess.run(command + (["--clean"] if clean else []),
                               cwd=root, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     finally:

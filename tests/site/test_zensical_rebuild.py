@@ -6,6 +6,7 @@ still publish a complete, sanitized site at every build, and none at all
 when a build fails.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -160,3 +161,62 @@ def test_a_build_after_an_unfinished_one_asks_zensical_to_clean_its_cache(tmp_pa
         engines.build("zensical", engines.read_settings(config), docs, [], into)
         assert (into / "index.html").is_file()
     assert ["--clean" in command for command in commands] == [True, False]
+
+
+def memo_entries(root: Path) -> dict:
+    return json.loads((root / WORK / "references.json").read_text(encoding="utf-8"))["entries"]
+
+
+def test_zensicals_scan_of_each_page_is_remembered_for_the_pages_of_the_last_build(tmp_path, sopc):
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    pages = len(list((root / ".sopc" / "docs").rglob("*.md")))
+    assert len(memo_entries(root)) == pages
+    (root / "sops" / "billing.yaml").unlink()
+    build(sopc, root)
+    assert len(memo_entries(root)) == pages - 1
+
+
+@pytest.mark.parametrize("forged", ["not json", "unknown kind", "not a number"])
+def test_a_memo_that_is_not_zensicals_own_is_not_used(tmp_path, sopc, forged):
+    import zensical
+
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    expected = files_of(root / "site")
+    entries = memo_entries(root)
+    reference = {"unknown kind": {"@": "Unknown", "start": 0, "end": 1},
+                 "not a number": {"@": "Span", "start": [0], "end": 1}}.get(forged)
+    text = forged if reference is None else json.dumps(
+        {"format": 1, "zensical": zensical.version(), "entries": {key: [reference] for key in entries}})
+    (root / WORK / "references.json").write_text(text, encoding="utf-8")
+    build(sopc, root)
+    assert files_of(root / "site") == expected
+    assert len(memo_entries(root)) == len(entries)
+
+
+def test_the_memo_answers_a_page_it_has_seen_as_zensical_would(tmp_path):
+    from sopc.emit.zensical_launch import ReferenceMemo, zensicals_scanner
+
+    found = zensicals_scanner()
+    if found is None:
+        pytest.skip("this Zensical has no reference scanner")
+    scan, kinds = found
+    scanned = []
+
+    def counted(markdown, *args):
+        scanned.append(markdown)
+        return scan(markdown, *args)
+
+    text = b"# T\n\nSee [the guide](guide.md) and ![a](b.png)[^1].\n\n[x]: other.md\n\n[^1]: A note.\n"
+    first = ReferenceMemo(tmp_path / "memo.json", "v", kinds)
+    answer = list(first.wrap(counted)(text, 0))
+    first.save()
+    again = ReferenceMemo(tmp_path / "memo.json", "v", kinds)
+    again.load()
+    assert list(again.wrap(counted)(text, 0)) == answer == list(scan(text, 0)) and len(answer) >= 4
+    assert len(scanned) == 1, "the second build does not scan the page again"
+    other = ReferenceMemo(tmp_path / "memo.json", "another version", kinds)
+    other.load()
+    list(other.wrap(counted)(text, 0))
+    assert len(scanned) == 2, "another Zensical version scans again"
