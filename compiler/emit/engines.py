@@ -125,8 +125,7 @@ def build(engine: str, settings: SiteSettings, docs_dir: Path, nav: list, into: 
     removed from `docs_dir`, which must not survive from `previous` either.
     """
     if engine == "zensical":
-        _zensical(settings, docs_dir, nav, into)
-        sanitize_built_pages(into, generated_pages, settings.directory_urls)
+        _zensical(settings, docs_dir, nav, into, generated_pages)
         search_index.compact(into)  # Zensical runs no plugins: its index is merged once it is written
     else:
         _mkdocs(settings, docs_dir, nav, into, generated_pages, origins or {}, previous, removed)
@@ -198,15 +197,18 @@ def built_page(into: Path, page: str, directory_urls: bool) -> Path:
     return into / stem / "index.html"
 
 
-def sanitize_built_pages(into: Path, pages: frozenset, directory_urls: bool) -> None:
+def sanitize_built_pages(into: Path, pages: frozenset, directory_urls: bool, kept_in: Path) -> None:
     """Sanitize the content of generated pages an engine has already written
-    (for engines that run no plugins); the theme around it is the engine's."""
-    from sopc.emit.sanitize import page_content_html
+    (for engines that run no plugins); the theme around it is the engine's.
 
-    for page in pages:
-        path = built_page(into, page, directory_urls)
-        if path.is_file():
-            path.write_text(page_content_html(path.read_text(encoding="utf-8")), encoding="utf-8")
+    A page whose HTML is what the engine wrote at the last build gets back
+    what sanitizing made of it then (kept in the folder `kept_in`).
+    """
+    from sopc.emit.sanitize import page_content_html
+    from sopc.emit.sanitized_pages import SanitizedPages
+
+    built = [path for page in sorted(pages) if (path := built_page(into, page, directory_urls)).is_file()]
+    SanitizedPages(kept_in).sanitize(into, built, page_content_html)
 
 
 def _quiet_mkdocs() -> None:
@@ -231,7 +233,7 @@ DERIVED_CONFIG = ".sopc-zensical.yml"
 REFERENCE_MEMO = "references.json"  # see sopc.emit.zensical_launch
 
 
-def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> None:
+def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, generated_pages: frozenset) -> None:
     try:
         import zensical  # noqa: F401
     except ImportError:
@@ -251,6 +253,7 @@ def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path) -> 
             _mark_unfinished(work)
             _run_zensical(settings, root, docs_dir, nav, staging, work, clean=from_scratch)
             (work / UNFINISHED).unlink()
+            sanitize_built_pages(staging, generated_pages, settings.directory_urls, kept_in=work)
             _move_into(staging, into)
         finally:
             publish.remove_tree(staging)
@@ -295,6 +298,7 @@ def _run_zensical(settings: SiteSettings, root: Path, docs_dir: Path, nav: list,
 
 def _move_into(built: Path, into: Path) -> None:
     """Move the built site into the (empty) folder `into`."""
+    into.mkdir(parents=True, exist_ok=True)  # else the first move would be a copy
     for child in built.iterdir():
         shutil.move(str(child), str(into / child.name))
 

@@ -220,3 +220,47 @@ def test_the_memo_answers_a_page_it_has_seen_as_zensical_would(tmp_path):
     other.load()
     list(other.wrap(counted)(text, 0))
     assert len(scanned) == 2, "another Zensical version scans again"
+
+
+def hostile_docs(root: Path) -> tuple:
+    from sopc.emit import engines
+
+    docs = root / "docs"
+    (docs / "sops").mkdir(parents=True)
+    live = '<p><img src="x" onerror="window.__pwned=1"> <a href="javascript:alert(1)">go</a></p>\n'
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    (docs / "sops" / "x.md").write_text("# X\n\n" + live, encoding="utf-8")
+    (docs / "sops" / "y.md").write_text("# Y\n\n" + live, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: T\ndocs_dir: docs\n", encoding="utf-8")
+    return engines.read_settings(config), docs
+
+
+def test_every_build_publishes_sanitized_pages_and_sanitizes_only_what_changed(tmp_path):
+    from sopc.emit import engines
+
+    settings, docs = hostile_docs(tmp_path)
+    generated = frozenset({"sops/x.md", "sops/y.md", "index.md"})
+    sites = [tmp_path / f"site-{n}" for n in range(4)]
+    engines.build("zensical", settings, docs, [], sites[0], generated_pages=generated)
+    x, y = (Path("sops") / name / "index.html" for name in ("x", "y"))
+    first = (sites[0] / x).read_text(encoding="utf-8")
+    assert "onerror" not in first and "javascript:" not in first and "<img" not in first
+
+    engines.build("zensical", settings, docs, [], sites[1], generated_pages=generated)
+    assert (sites[1] / x).read_text(encoding="utf-8") == first
+    kept = tmp_path / WORK / "sanitized" / x
+    assert (sites[1] / x).samefile(kept), "an unchanged page gets what sanitizing made of it last time"
+
+    # What was kept is no longer what was recorded: it is not used.
+    kept.unlink()
+    kept.write_text(first.replace("<h1", '<h1 onclick="window.__pwned=1"'), encoding="utf-8")
+    (docs / "sops" / "y.md").write_text("# Y again\n\n<script>window.__pwned=1</script>\n", encoding="utf-8")
+    engines.build("zensical", settings, docs, [], sites[2], generated_pages=generated)
+    assert (sites[2] / x).read_text(encoding="utf-8") == first
+    again = (sites[2] / y).read_text(encoding="utf-8")
+    assert "Y again" in again and "<script>window" not in again and "onclick" not in again
+
+    (docs / "sops" / "y.md").unlink()
+    engines.build("zensical", settings, docs, [], sites[3], generated_pages=generated - {"sops/y.md"})
+    assert not (sites[3] / y).exists() and not (tmp_path / WORK / "sanitized" / y).exists()
