@@ -265,27 +265,36 @@ export function stepTargets(step) {
 
 /** Every step leads to a step, SOP or procedure of the bundle (`otherSops`: SOPs may be elsewhere). */
 function checkReferences(bundle, { otherSops = false } = {}) {
-  const require = (condition, message) => {
-    if (!condition) throw new RuntimeFormatError(`malformed bundle: ${message}`);
+  // Messages are written only to fail: writing one for every step checked costs more than the checks.
+  const fail = (message) => {
+    throw new RuntimeFormatError(`malformed bundle: ${message}`);
   };
-  for (const [sopId, sop] of Object.entries(bundle.sops)) {
+  for (const sopId of Object.keys(bundle.sops)) {
+    const sop = bundle.sops[sopId];
     const steps = bundle.steps.get(sopId);
-    require(steps.size === sop.steps.length, `SOP \`${sopId}\` has two steps with the same id`);
-    require(steps.has(sop.start), `SOP \`${sopId}\` starts at unknown step \`${sop.start}\``);
+    if (steps.size !== sop.steps.length) fail(`SOP \`${sopId}\` has two steps with the same id`);
+    if (!steps.has(sop.start)) fail(`SOP \`${sopId}\` starts at unknown step \`${sop.start}\``);
+    let decides = false;
     for (const step of sop.steps) {
-      for (const target of stepTargets(step)) {
-        require(steps.has(target), `step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
+      // The targets of stepTargets, in its order, without making its list for every step.
+      const leadsNowhere = (target) => fail(`step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
+      if (step.next && !steps.has(step.next)) leadsNowhere(step.next);
+      if (step.decision) {
+        decides = true;
+        for (const option of step.decision.options) if (!steps.has(option.goto)) leadsNowhere(option.goto);
       }
+      if (step.repeat && !steps.has(step.repeat.back_to)) leadsNowhere(step.repeat.back_to);
       const handoff = step.handoff;
-      if (handoff) {
-        const known = handoff.target === "sop" ? bundle.sops : bundle.procedures;
-        require((otherSops && handoff.target === "sop") || Object.hasOwn(known, handoff.to), `step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
+      if (handoff?.then && !steps.has(handoff.then)) leadsNowhere(handoff.then);
+      if (handoff && !(otherSops && handoff.target === "sop") && !Object.hasOwn(handoff.target === "sop" ? bundle.sops : bundle.procedures, handoff.to)) {
+        fail(`step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
       }
     }
+    if (!decides) continue;
     const declared = new Set(sop.inputs.map((item) => item.id));
     for (const step of sop.steps) {
       for (const name of decisionInputs(step)) {
-        require(declared.has(name), `step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
+        if (!declared.has(name)) fail(`step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
       }
     }
   }

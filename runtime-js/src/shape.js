@@ -38,6 +38,13 @@ class Place {
 
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * A rule for a value: `ok` answers whether the value follows it, quickly (no place is made on the
+ * way); `check` finds the first place it does not and throws, naming it. Every combinator below
+ * makes both from the same parts, so they cannot disagree.
+ */
+const rule = (ok, check) => ({ ok, check });
+
 function object(value, place) {
   if (!isObject(value)) place.fail(`${JSON.stringify(value ?? null)} is not an object`);
   return value;
@@ -48,64 +55,104 @@ function member(parent, key, place, check) {
   check(parent[key], place.at(key));
 }
 
-function string(value, place) {
+const string = rule((value) => typeof value === "string", (value, place) => {
   if (typeof value !== "string") place.fail(`${JSON.stringify(value ?? null)} is not a string`);
-}
+});
 
-function text(value, place) {
-  string(value, place);
+const text = rule((value) => typeof value === "string" && value.length !== 0, (value, place) => {
+  string.check(value, place);
   if (value.length === 0) place.fail("the text is empty");
-}
+});
 
-const nullable = (check) => (value, place) => { if (value !== null) check(value, place); };
-const oneOf = (allowed) => (value, place) => {
+const nullable = (inner) => rule((value) => value === null || inner.ok(value), (value, place) => {
+  if (value !== null) inner.check(value, place);
+});
+const oneOf = (allowed) => rule((value) => allowed.includes(value), (value, place) => {
   if (!allowed.includes(value)) place.fail(`${JSON.stringify(value ?? null)} is not one of ${allowed.join(", ")}`);
-};
-const list = (check, minItems = 0) => (value, place) => {
-  if (!Array.isArray(value)) place.fail(`${JSON.stringify(value ?? null)} is not an array`);
-  if (value.length < minItems) place.fail(`needs at least ${minItems} item(s)`);
-  for (let i = 0; i < value.length; i++) check(value[i], place.at(i));
-};
+});
+const list = (item, minItems = 0) => rule(
+  (value) => {
+    if (!Array.isArray(value) || value.length < minItems) return false;
+    for (let i = 0; i < value.length; i++) if (!item.ok(value[i])) return false;
+    return true;
+  },
+  (value, place) => {
+    if (!Array.isArray(value)) place.fail(`${JSON.stringify(value ?? null)} is not an array`);
+    if (value.length < minItems) place.fail(`needs at least ${minItems} item(s)`);
+    for (let i = 0; i < value.length; i++) item.check(value[i], place.at(i));
+  },
+);
 const fields = (spec) => {
-  const members = Object.entries(spec);
-  return (value, place) => {
-    object(value, place);
-    for (const [key, check] of members) member(value, key, place, check);
-  };
+  const keys = Object.keys(spec);
+  const rules = Object.values(spec);
+  return rule(
+    (value) => {
+      if (!isObject(value)) return false;
+      for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(value, keys[i]) || !rules[i].ok(value[keys[i]])) return false;
+      return true;
+    },
+    (value, place) => {
+      object(value, place);
+      for (let i = 0; i < keys.length; i++) member(value, keys[i], place, rules[i].check);
+    },
+  );
 };
 
-function boolean(value, place) {
+const boolean = rule((value) => typeof value === "boolean", (value, place) => {
   if (typeof value !== "boolean") place.fail(`${JSON.stringify(value ?? null)} is not true or false`);
-}
+});
 
-function positiveInteger(value, place) {
+const positiveInteger = rule((value) => Number.isInteger(value) && value >= 1, (value, place) => {
   if (!Number.isInteger(value) || value < 1) place.fail(`${JSON.stringify(value ?? null)} is not a whole number of at least 1`);
-}
+});
 
-function attempts(value, place) {
-  positiveInteger(value, place);
+const attempts = rule((value) => positiveInteger.ok(value) && value <= 100, (value, place) => {
+  positiveInteger.check(value, place);
   if (value > 100) place.fail(`${value} is more than 100 attempts`);
-}
+});
 
-function literal(value, place) {
-  if (!["string", "number", "boolean"].includes(typeof value)) place.fail(`${JSON.stringify(value ?? null)} is not a string, number or boolean`);
-}
+const LITERAL_TYPES = ["string", "number", "boolean"];
+const literal = rule((value) => LITERAL_TYPES.includes(typeof value), (value, place) => {
+  if (!LITERAL_TYPES.includes(typeof value)) place.fail(`${JSON.stringify(value ?? null)} is not a string, number or boolean`);
+});
 
 const duration = fields({ amount: positiveInteger, unit: oneOf(UNITS), text: string });
 
-function condition(value, place) {
-  object(value, place);
-  const forms = ["input", "all", "any", "not"].filter((key) => Object.hasOwn(value, key));
-  if (forms.length !== 1) place.fail("a condition is one comparison, or one of `all`, `any`, `not`");
-  const [form] = forms;
-  if (form === "all" || form === "any") return member(value, form, place, list(condition, 1));
-  if (form === "not") return member(value, form, place, condition);
-  member(value, "input", place, string);
-  member(value, "op", place, oneOf(OPERATORS));
-  member(value, "value", place, value.op === "in" ? list(literal, 1) : literal);
-  if (["lt", "le", "gt", "ge"].includes(value.op) && typeof value.value !== "number") place.at("value").fail("needs a number");
-  if (Object.hasOwn(value, "measure")) member(value, "measure", place, oneOf(["days_since", "business_days_since"]));
-}
+const CONDITION_FORMS = ["input", "all", "any", "not"];
+const ORDERED = ["lt", "le", "gt", "ge"];
+const MEASURES = oneOf(["days_since", "business_days_since"]);
+const operator = oneOf(OPERATORS);
+const literals = list(literal, 1);
+
+const condition = rule(
+  (value) => {
+    if (!isObject(value)) return false;
+    let forms = 0;
+    for (const key of CONDITION_FORMS) if (Object.hasOwn(value, key)) forms++;
+    if (forms !== 1) return false;
+    if (Object.hasOwn(value, "all")) return conditions.ok(value.all);
+    if (Object.hasOwn(value, "any")) return conditions.ok(value.any);
+    if (Object.hasOwn(value, "not")) return condition.ok(value.not);
+    if (!string.ok(value.input) || !Object.hasOwn(value, "op") || !operator.ok(value.op) || !Object.hasOwn(value, "value")) return false;
+    if (!(value.op === "in" ? literals : literal).ok(value.value)) return false;
+    if (ORDERED.includes(value.op) && typeof value.value !== "number") return false;
+    return !Object.hasOwn(value, "measure") || MEASURES.ok(value.measure);
+  },
+  (value, place) => {
+    object(value, place);
+    const forms = CONDITION_FORMS.filter((key) => Object.hasOwn(value, key));
+    if (forms.length !== 1) place.fail("a condition is one comparison, or one of `all`, `any`, `not`");
+    const [form] = forms;
+    if (form === "all" || form === "any") return member(value, form, place, conditions.check);
+    if (form === "not") return member(value, form, place, condition.check);
+    member(value, "input", place, string.check);
+    member(value, "op", place, operator.check);
+    member(value, "value", place, (value.op === "in" ? literals : literal).check);
+    if (ORDERED.includes(value.op) && typeof value.value !== "number") place.at("value").fail("needs a number");
+    if (Object.hasOwn(value, "measure")) member(value, "measure", place, MEASURES.check);
+  },
+);
+const conditions = list(condition, 1);
 
 const option = fields({ label: text, goto: string, condition: nullable(condition), otherwise: boolean });
 const record = fields({
@@ -128,11 +175,17 @@ const stepFields = fields({
   repeat: nullable(fields({ back_to: string, max_attempts: attempts, every: nullable(duration), within: nullable(duration) })),
 });
 
-const step = (value, place) => {
-  stepFields(value, place);
-  const needed = NEEDS[value.kind];
-  if (needed && value[needed] === null) place.at(needed).fail(`a \`${value.kind}\` step needs \`${needed}\``);
-};
+/** The part a step of its kind cannot be without, when it is null. */
+function missingNeed(value) {
+  const needed = Object.hasOwn(NEEDS, value.kind) ? NEEDS[value.kind] : undefined;
+  return needed && value[needed] === null ? needed : null;
+}
+
+const step = rule((value) => stepFields.ok(value) && missingNeed(value) === null, (value, place) => {
+  stepFields.check(value, place);
+  const needed = missingNeed(value);
+  if (needed) place.at(needed).fail(`a \`${value.kind}\` step needs \`${needed}\``);
+});
 
 const input = fields({
   id: string, type: oneOf(INPUT_TYPES), label: text, help: nullable(string), required: boolean, values: list(text),
@@ -140,18 +193,27 @@ const input = fields({
 
 const sop = fields({ title: text, inputs: list(input), start: string, steps: list(step, 1) });
 
-function keyed(check) {
-  return (value, place) => {
-    object(value, place);
-    for (const key of Object.keys(value)) check(value[key], place.at(key));
-  };
+function keyed(item) {
+  return rule(
+    (value) => {
+      if (!isObject(value)) return false;
+      for (const key in value) if (!item.ok(value[key])) return false;
+      return true;
+    },
+    (value, place) => {
+      object(value, place);
+      for (const key of Object.keys(value)) item.check(value[key], place.at(key));
+    },
+  );
 }
+
+const bundle = fields({
+  entry: nullable(string),
+  sops: keyed(sop),
+  procedures: keyed(fields({ title: text })),
+});
 
 /** Throws a `RuntimeFormatError` naming the first place the bundle is not what a runtime reads. */
 export function checkShape(data) {
-  fields({
-    entry: nullable(string),
-    sops: keyed(sop),
-    procedures: keyed(fields({ title: text })),
-  })(data, new Place());
+  if (!bundle.ok(data)) bundle.check(data, new Place());
 }
