@@ -8,6 +8,7 @@
  */
 
 import { FactError, RuntimeFormatError, UnknownSopError } from "./errors.js";
+import { exportedCanonical } from "./exported-text.js";
 import { coerce } from "./facts.js";
 import { canonicalText as canonicalJson, compareKeys, jsonForm, parseWithCanonical, quote } from "./json.js";
 import { sha256Hex } from "./sha256.js";
@@ -195,43 +196,17 @@ function read(source, withCanonical) {
   } catch {
     data = undefined;
   }
-  const form = data === undefined ? "deep" : jsonForm(data); // too deep for what walks it later: the exact parser refuses it
-  if (form !== "deep") {
-    if (!withCanonical) return { data, canonical: null };
-    const canonical = form === "plain" ? exportedCanonical(source, data) : null;
-    if (canonical !== null || numbersSurviveParsing(source)) return { data, canonical };
+  if (data !== undefined && withCanonical) {
+    const canonical = exportedCanonical(source, data);
+    if (canonical !== null) return { data, canonical };
   }
+  const form = data === undefined ? "deep" : jsonForm(data); // too deep for what walks it later: the exact parser refuses it
+  if (form !== "deep" && (!withCanonical || numbersSurviveParsing(source))) return { data, canonical: null };
   const { value, canonical } = parseWithCanonical(source, "bundle");
   if (canonical === null) return { data: value, canonical: null };
   canonical.delete("digest");
   const keys = [...canonical.keys()].sort(compareKeys);
   return { data: value, canonical: "{" + keys.map((k) => quote(k) + ":" + canonical.get(k)).join(",") + "}" };
-}
-
-// The line breaks and indentation `sopc export` puts between members; a string holds no line break.
-const LAYOUT = /\n */g;
-
-/** Whether the text looks as `sopc export` writes a bundle: the digest first, then every other member. */
-function writtenAsExported(text) {
-  return text.startsWith('{\n  "digest":"sha256:');
-}
-
-/**
- * The canonical text of a bundle whose text is what `sopc export` wrote: its members without the
- * layout between them and without `digest`. It is that only if `JSON.stringify` writes the parsed
- * bundle (of the "plain" form) back to the same text: then every number token is written as Python
- * writes its number, and every object's keys are in order. Otherwise null: the canonical text is
- * then written from the parsed bundle.
- */
-function exportedCanonical(text, data) {
-  if (!writtenAsExported(text) || typeof data !== "object" || data === null || Object.keys(data)[0] !== "digest") return null;
-  const content = contentOf(data);
-  const canonical = JSON.stringify(content);
-  const written = text.replace(LAYOUT, "");
-  const head = `{"digest":${JSON.stringify(data.digest)}${canonical === "{}" ? "" : ","}`; // then the canonical text's members
-  const same = written.length === head.length + canonical.length - 1 && written.startsWith(head) &&
-    written.slice(head.length) === canonical.slice(1);
-  return same ? canonical : null;
 }
 
 /** A bundle whose version, shape and (with `verifyDigest`) digest are checked; not yet its references. */

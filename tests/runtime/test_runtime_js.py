@@ -204,6 +204,45 @@ def test_both_runtimes_judge_bundles_edited_in_the_export_layout_alike(node, exp
     assert [js["error"] for js in verdicts] == ["RuntimeFormatError", "RuntimeFormatError", None, None]
 
 
+def sealed_over_own_text(text, member):
+    """The exported text with `member` added last, its digest recomputed over its own text (layout and
+    digest removed) as if that text were canonical: what a hand edit that reseals the file makes."""
+    import hashlib
+
+    edited = text.rstrip()[:-1].rstrip() + ",\n  " + member + "\n}\n"
+    own = re.sub(r'"digest":"sha256:[0-9a-f]+",', "", re.sub(r"\n *", "", edited), count=1)
+    return re.sub(r'"digest":"sha256:[0-9a-f]+"', '"digest":"sha256:' + hashlib.sha256(own.encode("utf-8")).hexdigest() + '"',
+                  edited, count=1)
+
+
+# Members whose text is not the canonical text of what it parses to, though as long as it or longer only
+# where something else is shorter: the JavaScript runtime takes an exported text as canonical once it
+# has proven it so, and must not take these. Then the members whose text is canonical, which both accept.
+OWN_TEXT_SEALED = {
+    "a whole number written with an exponent, as long as written out": ('"zz":1e2', "RuntimeFormatError"),
+    "an exponent one shorter, and a space": ('"zz":[1e3 ]', "RuntimeFormatError"),
+    "20 digits a double rounds up to 21, and a space": ('"zz":[99999999999999999999 ]', "RuntimeFormatError"),
+    "an escape in capitals": ('"zz":"\\u001F"', "RuntimeFormatError"),
+    "a key the engine lists first, written last": ('"zz":{"b":1,"1":2}', "RuntimeFormatError"),
+    "a key written twice": ('"zz":1,"zz":2', "RuntimeFormatError"),
+    "a space after a colon": ('"zz": 1', "RuntimeFormatError"),
+    "a fraction and escapes written canonically": ('"zz":[1.5,100,0.0001,"a\\"b\\\\c\\u0001\\n",-7]', None),
+    "17 digits, kept exactly": ('"zz":12345678901234567', None),
+    "a key the engine lists first, written first": ('"zz":{"1":2,"b":1}', None),
+}
+
+
+@pytest.mark.parametrize("name", OWN_TEXT_SEALED)
+def test_both_runtimes_judge_a_text_sealed_over_itself_alike(node, exported, tmp_path, name):
+    bundle, _ = exported
+    member, expected = OWN_TEXT_SEALED[name]
+    path = tmp_path / "sealed.json"
+    path.write_text(sealed_over_own_text(bundle.read_text(encoding="utf-8"), member), encoding="utf-8")
+    [js] = js_jobs(node, bundle, [{"op": "load", "path": str(path)}])
+    assert python_verdict(path)[0] == expected, name
+    assert js["error"] == expected, (name, js)
+
+
 def added_everywhere(value, parent=None):
     """Keys a newer minor version might add, with numbers and text whose canonical form is easy to get wrong."""
     if isinstance(value, list):
