@@ -25,7 +25,7 @@ function contentOf(data) {
   return Object.fromEntries(Object.entries(data).filter(([key]) => key !== "digest"));
 }
 
-/** `sha256:` and the hex SHA-256 of a canonical text. */
+/** `sha256:` and the hex SHA-256 of a canonical text (or of its parts in order). */
 export async function digestOf(canonical) {
   return "sha256:" + (await sha256Hex(canonical));
 }
@@ -183,7 +183,10 @@ function losesItsForm(token) {
   return /^-?\d+$/.test(token) ? token.replace("-", "").length > 15 : Number.isInteger(Number(token));
 }
 
-/** The parsed bundle, and the canonical text its digest covers when `withCanonical` (null: write it from the data). */
+/**
+ * The parsed bundle, and the canonical text its digest covers when `withCanonical` (null: write it
+ * from the data; a list: the text in parts, in order).
+ */
 function read(source, withCanonical) {
   if (source instanceof ArrayBuffer) source = new Uint8Array(source);
   if (source instanceof Uint8Array) source = new TextDecoder().decode(source);
@@ -252,15 +255,14 @@ function checkReferences(bundle, { otherSops = false } = {}) {
     let decides = false;
     for (const step of sop.steps) {
       // The targets of stepTargets, in its order, without making its list for every step.
-      const leadsNowhere = (target) => fail(`step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
-      if (step.next && !steps.has(step.next)) leadsNowhere(step.next);
+      if (step.next && !steps.has(step.next)) leadsNowhere(sopId, step, step.next);
       if (step.decision) {
         decides = true;
-        for (const option of step.decision.options) if (!steps.has(option.goto)) leadsNowhere(option.goto);
+        for (const option of step.decision.options) if (!steps.has(option.goto)) leadsNowhere(sopId, step, option.goto);
       }
-      if (step.repeat && !steps.has(step.repeat.back_to)) leadsNowhere(step.repeat.back_to);
+      if (step.repeat && !steps.has(step.repeat.back_to)) leadsNowhere(sopId, step, step.repeat.back_to);
       const handoff = step.handoff;
-      if (handoff?.then && !steps.has(handoff.then)) leadsNowhere(handoff.then);
+      if (handoff?.then && !steps.has(handoff.then)) leadsNowhere(sopId, step, handoff.then);
       if (handoff && !(otherSops && handoff.target === "sop") && !Object.hasOwn(handoff.target === "sop" ? bundle.sops : bundle.procedures, handoff.to)) {
         fail(`step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
       }
@@ -268,11 +270,29 @@ function checkReferences(bundle, { otherSops = false } = {}) {
     if (!decides) continue;
     const declared = new Set(sop.inputs.map((item) => item.id));
     for (const step of sop.steps) {
-      for (const name of decisionInputs(step)) {
-        if (!declared.has(name)) fail(`step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
-      }
+      const undeclared = step.decision ? firstUndeclaredInput(step.decision, declared) : null;
+      if (undeclared !== null) fail(`step \`${sopId}:${step.id}\` decides on \`${undeclared}\`, which SOP \`${sopId}\` does not declare`);
     }
   }
+}
+
+function leadsNowhere(sopId, step, target) {
+  throw new RuntimeFormatError(`malformed bundle: step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
+}
+
+/** The first input of `decisionInputs` that is not declared, found in its order without making the set; else null. */
+function firstUndeclaredInput(decision, declared) {
+  if (decision.input && !declared.has(decision.input)) return decision.input;
+  const todo = [];
+  for (const option of decision.options) if (option.condition) todo.push(option.condition);
+  while (todo.length) {
+    const condition = todo.pop();
+    if ("input" in condition && !declared.has(condition.input)) return condition.input;
+    if (condition.all) todo.push(...condition.all);
+    if (condition.any) todo.push(...condition.any);
+    if ("not" in condition) todo.push(condition.not);
+  }
+  return null;
 }
 
 /** The inputs a decision step is bound to or whose values its conditions compare. */

@@ -23,26 +23,42 @@
 
 import { MAX_DEPTH, compareKeys, floatText } from "./json.js";
 
-// The line breaks and indentation `sopc export` puts between members; a string holds no line break.
-const LAYOUT = /\n */g;
-
 /**
- * The canonical text of the bundle without its `digest` (what the digest covers), when `text` is
- * proven to be it once its layout and `digest` are taken out; else null.
+ * The canonical text of the bundle without its `digest` (what the digest covers), in parts, when
+ * `text` is proven to be it once its layout and `digest` are taken out; else null.
  * @param {string} text the bundle's text
  * @param {unknown} data what `JSON.parse` made of it
+ * @returns {string[] | null}
  */
 export function exportedCanonical(text, data) {
-  if (!text.startsWith('{\n  "digest":"sha256:') || typeof data?.digest !== "string") return null;
-  if (!isWellFormed(text)) return null; // a lone surrogate has no canonical text
-  const written = text.replace(LAYOUT, "");
-  const digestMember = `{"digest":${JSON.stringify(data.digest)}`;
-  if (!written.startsWith(digestMember)) return null;
-  const content = written.slice(digestMember.length); // its hex digits may look like a number: passed over
-  const length = plainLength(data, 0, mayHoldSurrogates(written));
-  const escapes = escapeOverhead(written);
-  if (length < 0 || escapes < 0 || written.length - escapes !== length || !numbersWrittenAsParsed(content)) return null;
-  return content === "}" ? "{}" : "{" + content.slice(1);
+  if (typeof data?.digest !== "string") return null;
+  const digestLine = `{\n  "digest":${JSON.stringify(data.digest)},`;
+  if (!text.startsWith(digestLine) || !isWellFormed(text)) return null; // a lone surrogate has no canonical text
+  const rest = text.slice(digestLine.length); // the digest's hex digits may look like a number: passed over
+  const parts = withoutLayout(rest);
+  let length = digestLine.length - 3; // without its line break and indentation
+  for (let i = 0; i < parts.length; i++) length += parts[i].length;
+  const escapes = escapeOverhead(rest);
+  const counted = plainLength(data, 0, mayHoldSurrogates(text));
+  if (escapes < 0 || counted < 0 || length - escapes !== counted || !numbersWrittenAsParsed(rest)) return null;
+  parts[0] = "{" + parts[0];
+  return parts;
+}
+
+/**
+ * The text without the line breaks and indentation `sopc export` puts between members (a string
+ * holds no line break), as the lines it leaves: hashed one after another, they are never joined
+ * into one more copy of the whole text.
+ */
+function withoutLayout(text) {
+  const lines = text.split("\n");
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    let indent = 0;
+    while (line.charCodeAt(indent) === 32) indent++;
+    if (indent > 0) lines[i] = line.slice(indent);
+  }
+  return lines;
 }
 
 const isWellFormed = String.prototype.isWellFormed
@@ -100,18 +116,19 @@ function arrayLength(array, depth, surrogates) {
 }
 
 function objectLength(object, depth, surrogates) {
-  const keys = Object.keys(object);
-  const values = Object.values(object); // in the order of the keys, and faster than reading each key
-  let length = keys.length === 0 ? 2 : keys.length + 1; // braces and commas
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (i > 0 && !(surrogates ? compareKeys(keys[i - 1], key) < 0 : keys[i - 1] < key)) return -1;
+  // for-in makes no list of the keys (Object.keys would, for every object): a freshly parsed bundle
+  // is mostly still in the young generation, and every allocation here would make the collector copy it.
+  let length = 1; // the opening brace; each member adds its comma or the closing brace
+  let previous = null;
+  for (const key in object) {
+    if (previous !== null && !(surrogates ? compareKeys(previous, key) < 0 : previous < key)) return -1;
     if (key.charCodeAt(0) <= 57 && ARRAY_INDEX.test(key)) return -1;
-    const item = plainLength(values[i], depth + 1, surrogates);
+    const item = plainLength(object[key], depth + 1, surrogates);
     if (item < 0) return -1;
-    length += key.length + 3 + item; // quotes and colon
+    length += key.length + 4 + item; // quotes, colon, and comma or brace
+    previous = key;
   }
-  return length;
+  return previous === null ? 2 : length;
 }
 
 // Keys the engine lists first, in numeric order, whatever their place in the text.

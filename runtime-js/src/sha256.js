@@ -7,14 +7,21 @@
 
 let nodeCrypto = null;
 
-/** @param {string} text @returns {Promise<string>} */
+/**
+ * @param {string | string[]} text the text, or its parts in order: hashed one after another, a
+ *   large text taken as slices of another is never copied whole to join them
+ * @returns {Promise<string>}
+ */
 export async function sha256Hex(text) {
+  const parts = typeof text === "string" ? [text] : text;
   if (globalThis.process?.versions?.node) {
     // Hashes the text as UTF-8 without a copy of its bytes: faster than Web Crypto in Node.
     nodeCrypto ??= import("node:crypto");
-    return (await nodeCrypto).createHash("sha256").update(text, "utf8").digest("hex");
+    const hash = (await nodeCrypto).createHash("sha256");
+    for (const part of parts) hash.update(part, "utf8");
+    return hash.digest("hex");
   }
-  const bytes = new TextEncoder().encode(text);
+  const bytes = new TextEncoder().encode(parts.join(""));
   const subtle = globalThis.crypto?.subtle;
   if (subtle) return hex(new Uint8Array(await subtle.digest("SHA-256", bytes)));
   return sha256HexPlain(bytes);

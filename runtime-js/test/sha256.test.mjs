@@ -16,3 +16,8 @@ test("the plain SHA-256 agrees with node:crypto on every length around the block
 test("sha256Hex takes Web Crypto when there is one", async () => {
   assert.equal(await sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 });
+
+test("sha256Hex of a text in parts is that of the whole text", async () => {
+  const whole = "{\"a\":\"é😀\"," + "x".repeat(100) + "}";
+  assert.equal(await sha256Hex(["{", whole.slice(1, 7), whole.slice(7)]), await sha256Hex(whole));
+});
