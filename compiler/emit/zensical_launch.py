@@ -46,8 +46,12 @@ class ReferenceMemo:
             self.found = entries if isinstance(entries, dict) else {}
 
     def save(self) -> None:
-        text = json.dumps({"format": FORMAT, "zensical": self.version, "entries": self.used},
-                          separators=(",", ":"))
+        try:
+            text = json.dumps({"format": FORMAT, "zensical": self.version, "entries": self.used},
+                              separators=(",", ":"))
+        except (TypeError, ValueError):  # what another Zensical returns is not JSON: no memo, the build stands
+            self.path.unlink(missing_ok=True)
+            return
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             temporary.write_text(text, encoding="utf-8")

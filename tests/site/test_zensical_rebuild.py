@@ -264,3 +264,15 @@ def test_every_build_publishes_sanitized_pages_and_sanitizes_only_what_changed(t
     (docs / "sops" / "y.md").unlink()
     engines.build("zensical", settings, docs, [], sites[3], generated_pages=generated - {"sops/y.md"})
     assert not (sites[3] / y).exists() and not (tmp_path / WORK / "sanitized" / y).exists()
+
+
+def test_a_memo_that_cannot_be_written_as_json_is_dropped_without_failing_the_build(tmp_path):
+    """Another Zensical may return what JSON cannot hold: the build stands, the next one scans again."""
+    from sopc.emit.zensical_launch import ReferenceMemo
+
+    memo_path = tmp_path / "references.json"
+    memo_path.write_text("{}", encoding="utf-8")
+    memo = ReferenceMemo(memo_path, "0.0.0", {})
+    memo.wrap(lambda markdown: iter([object()]))("text")
+    memo.save()
+    assert not memo_path.exists()
