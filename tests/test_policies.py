@@ -123,6 +123,19 @@ def test_a_bad_policy_in_the_settings_is_a_located_settings_error(corpus_copy, e
     assert "sopc.toml:2:" in done.stderr and fragment in done.stderr, done.stderr
 
 
+def test_valid_settings_policies_are_read_without_building_the_explaining_validator(tmp_path):
+    """A quick yes/no check passes valid policies; `jsonschema`, which only explains errors, is not imported."""
+    import subprocess
+    import sys
+
+    settings = tmp_path / "sopc.toml"
+    settings.write_text(POLICY.format(extra=""), encoding="utf-8")
+    probe = ("import sys; from sopc.config import load_config; config = load_config(sys.argv[1]); "
+             "print(len(config.policies), 'jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, str(settings)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "False"]
+
+
 def test_a_bad_policy_in_an_sop_is_a_located_schema_error(corpus_copy):
     edit(corpus_copy, CALLS, "    first: {input: m3_approved, value: true}\n", "")
     done = run_sopc("check", "--no-cache", "--format", "json", "sops", cwd=corpus_copy.parent)

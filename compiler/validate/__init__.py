@@ -53,16 +53,29 @@ def _passes(kind: str):
     return quick_verdict(_schema_for(kind))
 
 
+def _policy_schema() -> dict:
+    return {"$defs": schema()["$defs"], "$ref": "#/$defs/policy"}
+
+
 @lru_cache(maxsize=None)
 def _policy_validator():
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator({"$defs": schema()["$defs"], "$ref": "#/$defs/policy"})
+    return Draft202012Validator(_policy_schema())
+
+
+@lru_cache(maxsize=None)
+def _policy_passes():
+    """The quick yes/no check of a policy (see `quick_verdict`): building `jsonschema`'s validator
+    costs more than a check of a hundred SOPs, and most settings hold only valid policies."""
+    return quick_verdict(_policy_schema())
 
 
 def policy_errors(data) -> tuple[list, str] | None:
     """(path, message) of the first way a policy declared outside an SOP (in the settings) breaks
     the language's definition of a policy, or None if it keeps it."""
+    if _policy_passes()(data):
+        return None
     from jsonschema.exceptions import best_match
 
     error = best_match(_policy_validator().iter_errors(data))
