@@ -339,3 +339,34 @@ def test_the_models_and_page_texts_are_let_go_before_the_engine_runs(tmp_path, m
     outcome = site.build_site(["sops"], progress=False)
     assert held["alive"] == [False, False, False] and held["texts"] == []
     assert outcome.sops == 2 and (outcome.site_dir / "sops" / "loan-servicing" / "index.html").is_file()
+
+
+def test_the_themes_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path, monkeypatch):
+    import jinja2
+
+    monkeypatch.chdir(kb_project(tmp_path / "kb", SAMPLE))
+    site.build_site(["sops"], progress=False)
+    kept = sorted((Path(site.CACHE_DIR) / "templates").glob("__jinja2_*.cache"))
+    assert kept, "no compiled template kept"
+    page = Path("site/sops/loan-servicing/index.html").read_text(encoding="utf-8")
+    for damaged in kept:
+        damaged.write_bytes(b"not bytecode")
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def compiling(self, *args, **kwargs):
+        compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    Path("site").rename("previous-site")  # a build from scratch, so that every template is asked for again
+    site.build_site(["sops"], progress=False)
+    assert {"main.html", "base.html"} <= set(compiled)
+    assert Path("site/sops/loan-servicing/index.html").read_text(encoding="utf-8") == page
+    compiled.clear()
+    Path("site").rename("second-site")
+    site.build_site(["sops"], progress=False)
+    # Only what Material compiles in environments of its own, for its language, is compiled again.
+    assert {"main.html", "base.html", "404.html"}.isdisjoint(compiled), compiled
+    assert set(compiled) <= {"partials/language.html", "partials/languages/en.html"}, compiled
+    assert Path("site/sops/loan-servicing/index.html").read_text(encoding="utf-8") == page
