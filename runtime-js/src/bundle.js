@@ -232,12 +232,18 @@ async function verifyDigestOf(data, canonical) {
   }
 }
 
+/** Calls `visit` with each step a step can lead to inside its own SOP, in order. */
+function visitTargets(step, visit) {
+  if (step.next) visit(step.next);
+  if (step.decision) for (const option of step.decision.options) visit(option.goto);
+  if (step.repeat) visit(step.repeat.back_to);
+  if (step.handoff?.then) visit(step.handoff.then);
+}
+
 /** The steps a step can lead to inside its own SOP. */
 export function stepTargets(step) {
-  const targets = step.next ? [step.next] : [];
-  if (step.decision) targets.push(...step.decision.options.map((option) => option.goto));
-  if (step.repeat) targets.push(step.repeat.back_to);
-  if (step.handoff?.then) targets.push(step.handoff.then);
+  const targets = [];
+  visitTargets(step, (target) => targets.push(target));
   return targets;
 }
 
@@ -252,17 +258,15 @@ function checkReferences(bundle, { otherSops = false } = {}) {
     const steps = bundle.steps.get(sopId);
     if (steps.size !== sop.steps.length) fail(`SOP \`${sopId}\` has two steps with the same id`);
     if (!steps.has(sop.start)) fail(`SOP \`${sopId}\` starts at unknown step \`${sop.start}\``);
+    let step = null;
+    const known = (target) => {
+      if (!steps.has(target)) fail(`step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
+    };
     let decides = false;
-    for (const step of sop.steps) {
-      // The targets of stepTargets, in its order, without making its list for every step.
-      if (step.next && !steps.has(step.next)) leadsNowhere(sopId, step, step.next);
-      if (step.decision) {
-        decides = true;
-        for (const option of step.decision.options) if (!steps.has(option.goto)) leadsNowhere(sopId, step, option.goto);
-      }
-      if (step.repeat && !steps.has(step.repeat.back_to)) leadsNowhere(sopId, step, step.repeat.back_to);
+    for (step of sop.steps) {
+      visitTargets(step, known);
+      decides ||= Boolean(step.decision);
       const handoff = step.handoff;
-      if (handoff?.then && !steps.has(handoff.then)) leadsNowhere(sopId, step, handoff.then);
       if (handoff && !(otherSops && handoff.target === "sop") && !Object.hasOwn(handoff.target === "sop" ? bundle.sops : bundle.procedures, handoff.to)) {
         fail(`step \`${sopId}:${step.id}\` hands off to unknown ${handoff.target} \`${handoff.to}\``);
       }
@@ -270,42 +274,29 @@ function checkReferences(bundle, { otherSops = false } = {}) {
     if (!decides) continue;
     const declared = new Set(sop.inputs.map((item) => item.id));
     for (const step of sop.steps) {
-      const undeclared = step.decision ? firstUndeclaredInput(step.decision, declared) : null;
-      if (undeclared !== null) fail(`step \`${sopId}:${step.id}\` decides on \`${undeclared}\`, which SOP \`${sopId}\` does not declare`);
+      if (!step.decision) continue;
+      for (const name of inputsDecidedOn(step.decision)) {
+        if (!declared.has(name)) fail(`step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
+      }
     }
   }
 }
 
-function leadsNowhere(sopId, step, target) {
-  throw new RuntimeFormatError(`malformed bundle: step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
-}
-
-/** The first input of `decisionInputs` that is not declared, found in its order without making the set; else null. */
-function firstUndeclaredInput(decision, declared) {
-  if (decision.input && !declared.has(decision.input)) return decision.input;
+/** The inputs a decision is bound to or whose values its conditions compare, in order (a name may come again). */
+function* inputsDecidedOn(decision) {
+  if (decision.input) yield decision.input;
   const todo = [];
   for (const option of decision.options) if (option.condition) todo.push(option.condition);
   while (todo.length) {
     const condition = todo.pop();
-    if ("input" in condition && !declared.has(condition.input)) return condition.input;
+    if ("input" in condition) yield condition.input;
     if (condition.all) todo.push(...condition.all);
     if (condition.any) todo.push(...condition.any);
     if ("not" in condition) todo.push(condition.not);
   }
-  return null;
 }
 
 /** The inputs a decision step is bound to or whose values its conditions compare. */
 export function decisionInputs(step) {
-  const decision = step.decision;
-  if (!decision) return new Set();
-  const names = new Set(decision.input ? [decision.input] : []);
-  const todo = decision.options.map((option) => option.condition).filter(Boolean);
-  while (todo.length) {
-    const condition = todo.pop();
-    if ("input" in condition) names.add(condition.input);
-    todo.push(...(condition.all ?? []), ...(condition.any ?? []));
-    if ("not" in condition) todo.push(condition.not);
-  }
-  return names;
+  return new Set(step.decision ? inputsDecidedOn(step.decision) : []);
 }

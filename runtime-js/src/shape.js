@@ -45,8 +45,15 @@ const isObject = (value) => typeof value === "object" && value !== null && !Arra
  */
 const rule = (ok, check) => ({ ok, check });
 
+/** A rule of one test, whose failure `describe(value)` says. */
+const leaf = (ok, describe) => rule(ok, (value, place) => {
+  if (!ok(value)) place.fail(describe(value));
+});
+
+const shown = (value) => JSON.stringify(value ?? null);
+
 function object(value, place) {
-  if (!isObject(value)) place.fail(`${JSON.stringify(value ?? null)} is not an object`);
+  if (!isObject(value)) place.fail(`${shown(value)} is not an object`);
   return value;
 }
 
@@ -55,9 +62,7 @@ function member(parent, key, place, check) {
   check(parent[key], place.at(key));
 }
 
-const string = rule((value) => typeof value === "string", (value, place) => {
-  if (typeof value !== "string") place.fail(`${JSON.stringify(value ?? null)} is not a string`);
-});
+const string = leaf((value) => typeof value === "string", (value) => `${shown(value)} is not a string`);
 
 const text = rule((value) => typeof value === "string" && value.length !== 0, (value, place) => {
   string.check(value, place);
@@ -67,9 +72,8 @@ const text = rule((value) => typeof value === "string" && value.length !== 0, (v
 const nullable = (inner) => rule((value) => value === null || inner.ok(value), (value, place) => {
   if (value !== null) inner.check(value, place);
 });
-const oneOf = (allowed) => rule((value) => allowed.includes(value), (value, place) => {
-  if (!allowed.includes(value)) place.fail(`${JSON.stringify(value ?? null)} is not one of ${allowed.join(", ")}`);
-});
+const oneOf = (allowed) => leaf((value) => allowed.includes(value),
+  (value) => `${shown(value)} is not one of ${allowed.join(", ")}`);
 const list = (item, minItems = 0) => rule(
   (value) => {
     if (!Array.isArray(value) || value.length < minItems) return false;
@@ -77,7 +81,7 @@ const list = (item, minItems = 0) => rule(
     return true;
   },
   (value, place) => {
-    if (!Array.isArray(value)) place.fail(`${JSON.stringify(value ?? null)} is not an array`);
+    if (!Array.isArray(value)) place.fail(`${shown(value)} is not an array`);
     if (value.length < minItems) place.fail(`needs at least ${minItems} item(s)`);
     for (let i = 0; i < value.length; i++) item.check(value[i], place.at(i));
   },
@@ -98,13 +102,10 @@ const fields = (spec) => {
   );
 };
 
-const boolean = rule((value) => typeof value === "boolean", (value, place) => {
-  if (typeof value !== "boolean") place.fail(`${JSON.stringify(value ?? null)} is not true or false`);
-});
+const boolean = leaf((value) => typeof value === "boolean", (value) => `${shown(value)} is not true or false`);
 
-const positiveInteger = rule((value) => Number.isInteger(value) && value >= 1, (value, place) => {
-  if (!Number.isInteger(value) || value < 1) place.fail(`${JSON.stringify(value ?? null)} is not a whole number of at least 1`);
-});
+const positiveInteger = leaf((value) => Number.isInteger(value) && value >= 1,
+  (value) => `${shown(value)} is not a whole number of at least 1`);
 
 const attempts = rule((value) => positiveInteger.ok(value) && value <= 100, (value, place) => {
   positiveInteger.check(value, place);
@@ -112,9 +113,8 @@ const attempts = rule((value) => positiveInteger.ok(value) && value <= 100, (val
 });
 
 const LITERAL_TYPES = ["string", "number", "boolean"];
-const literal = rule((value) => LITERAL_TYPES.includes(typeof value), (value, place) => {
-  if (!LITERAL_TYPES.includes(typeof value)) place.fail(`${JSON.stringify(value ?? null)} is not a string, number or boolean`);
-});
+const literal = leaf((value) => LITERAL_TYPES.includes(typeof value),
+  (value) => `${shown(value)} is not a string, number or boolean`);
 
 const duration = fields({ amount: positiveInteger, unit: oneOf(UNITS), text: string });
 
