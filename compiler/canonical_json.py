@@ -53,9 +53,14 @@ json_compact = _make_json_compact()
 
 def compact(value) -> str:
     """The compact text of `value`, byte for byte what `json_compact` writes."""
+    return compact_bytes(value).decode("utf-8")
+
+
+def compact_bytes(value) -> bytes:
+    """`compact(value)` in UTF-8: what orjson writes, without decoding it."""
     if orjson is not None:
         try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             pass
-    return json_compact(value)
+    return json_compact(value).encode("utf-8")

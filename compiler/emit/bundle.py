@@ -25,7 +25,7 @@ from sopc.runtime.bundle import digest, digest_of
 from sopc.runtime.conditions import OPERATORS
 from sopc.runtime.versions import BUNDLE_FORMAT, FORMAT_VERSION, MIN_RUNTIME_VERSION, SCENARIOS_FORMAT, SCENARIOS_VERSION
 from sopc.emit import bundle_text
-from sopc.canonical_json import compact as _compact, exact
+from sopc.canonical_json import compact_bytes, exact
 
 
 class ExportError(Exception):
@@ -91,13 +91,12 @@ def _stream(corpus: Corpus, sop_id: str | None, handle, spool: "SopSpool | None"
     pieces = bundle_text.pieces(content, sop_text)
     next(pieces)  # the opening brace: already written, before the digest
     first = next(pieces)
-    canonical.update(b"{" + bundle_text.canonical(first).encode("utf-8"))
-    handle.write(first[1:].encode("utf-8"))  # its line break too: the digest's line ends with one
+    canonical.update(b"{" + bundle_text.canonical(first))
+    handle.write(first[1:])  # its line break too: the digest's line ends with one
     with cyclic_gc_paused():  # each SOP's objects are many and small, none cyclic
         for piece in pieces:
-            encoded = piece.encode("utf-8")
-            canonical.update(bundle_text.canonical(piece).encode("utf-8") if b"\n" in encoded else encoded)
-            handle.write(encoded)
+            canonical.update(bundle_text.canonical(piece) if b"\n" in piece else piece)
+            handle.write(piece)
     if problems:
         raise ExportError(sorted(problems))
     handle.write(b"\n")
@@ -125,7 +124,7 @@ class SopSpool:
     def add(self, sop: Sop) -> None:
         if sop.id in self.places or self.error is not None:  # a duplicate id: the check refuses the corpus
             return
-        text = bundle_text.sop_text(sop.id, _sop(None, sop, self.problems, _Deferred)).encode("utf-8")
+        text = bundle_text.sop_text(sop.id, _sop(None, sop, self.problems, _Deferred))
         self.places[sop.id] = (self.file.tell(), len(text))
         try:
             self.file.write(text)
@@ -137,13 +136,13 @@ class SopSpool:
         if self.error is not None:
             raise self.error
 
-        def text(sop_id: str) -> str:
+        def text(sop_id: str) -> bytes:
             offset, length = self.places[sop_id]
             self.file.seek(offset)
-            written = self.file.read(length).decode("utf-8")
+            written = self.file.read(length)
             if _HANDOFF_MARK not in written:
                 return written
-            return _MARKED_TARGET.sub(lambda m: '{"target":' + _compact(_target_kind(m.group(1), corpus)), written)
+            return _MARKED_TARGET.sub(lambda m: b'{"target":' + compact_bytes(_target_kind(m.group(1), corpus)), written)
         return text
 
     def close(self) -> None:
@@ -152,12 +151,12 @@ class SopSpool:
 
 # The mark is U+0000 before the id; only a hand-off's target (its first key) is
 # matched, so text an author wrote (even with a U+0000 in it) is never taken for one.
-_HANDOFF_MARK = "\\u0000"
-_MARKED_TARGET = re.compile(r'\{"target":"\\u0000((?:[^"\\]|\\.)*)"')
+_HANDOFF_MARK = b"\\u0000"
+_MARKED_TARGET = re.compile(rb'\{"target":"\\u0000((?:[^"\\]|\\.)*)"')
 
 
-def _target_kind(escaped_id: str, corpus: Corpus) -> str:
-    return "sop" if json.loads(f'"{escaped_id}"') in corpus.sops else "procedure"
+def _target_kind(escaped_id: bytes, corpus: Corpus) -> str:
+    return "sop" if json.loads(b'"' + escaped_id + b'"') in corpus.sops else "procedure"
 
 
 def _content(corpus: Corpus, sop_id: str | None, exported: dict | None = None, part: bool = False) -> dict:

@@ -14,6 +14,9 @@ The text comes out in pieces (`pieces`), each SOP in its own, so that a large
 bundle can be written and its digest computed one SOP at a time. No piece ends
 between a line break and the indentation after it, so the canonical text of
 the pieces, joined, is the canonical text of the whole.
+
+The pieces are UTF-8 bytes, as orjson writes them and the file holds them:
+an export writes and hashes them without decoding or encoding the text again.
 """
 
 from __future__ import annotations
@@ -21,25 +24,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from sopc.canonical_json import compact as _compact
+from sopc.canonical_json import compact_bytes as _compact
 
 _BREAKS = re.compile(r"\n *")
+_BREAKS_IN_BYTES = re.compile(_BREAKS.pattern.encode("ascii"))
 
 
 def layout(bundle: Mapping) -> str:
     """The bundle as text (without a final line break)."""
-    return "".join(pieces(bundle))
+    return b"".join(pieces(bundle)).decode("utf-8")
 
 
-def pieces(bundle: Mapping, sop_text: Callable[[str], str] | None = None) -> Iterator[str]:
-    """`layout(bundle)` in pieces: `{`, then each top-level member (each SOP apart), then the closing `}`.
+def pieces(bundle: Mapping, sop_text: Callable[[str], bytes] | None = None) -> Iterator[bytes]:
+    """`layout(bundle)` in pieces, in UTF-8: `{`, then each top-level member (each SOP apart), then the closing `}`.
 
     With `sop_text`, each SOP's text is `sop_text(id)` (what `sop_text` below
     wrote for it), asked for once, in id order: `bundle["sops"]` then only
     needs the ids as keys.
     """
-    yield "{"
-    separator = "\n"
+    yield b"{"
+    separator = b"\n"
     for key in sorted(bundle):
         value = bundle[key]
         if key in ("sops", "procedures") and isinstance(value, Mapping) and value:
@@ -47,49 +51,51 @@ def pieces(bundle: Mapping, sop_text: Callable[[str], str] | None = None) -> Ite
                 nested = lambda name: _one_line(name, value[name])  # noqa: E731
             else:
                 nested = sop_text or (lambda name: _sop(name, value[name]))  # noqa: E731
-            inner = "\n"
-            yield f"{separator}  {_compact(key)}:{{"
+            inner = b"\n"
+            yield separator + b"  " + _compact(key) + b":{"
             for name in sorted(value):
                 yield inner + nested(name)
-                inner = ",\n"
-            yield "\n  }"
+                inner = b",\n"
+            yield b"\n  }"
         else:
-            yield f"{separator}  {_compact(key)}:{_compact(value)}"
-        separator = ",\n"
-    yield "\n}"
+            yield separator + b"  " + _compact(key) + b":" + _compact(value)
+        separator = b",\n"
+    yield b"\n}"
 
 
-def _one_line(name: str, value) -> str:
-    return f"    {_compact(name)}:{_compact(value)}"
+def _one_line(name: str, value) -> bytes:
+    return b"    " + _compact(name) + b":" + _compact(value)
 
 
-def sop_text(name: str, sop) -> str:
-    """One SOP's member of the bundle's `sops`, as `layout` writes it."""
+def sop_text(name: str, sop) -> bytes:
+    """One SOP's member of the bundle's `sops`, as `layout` writes it, in UTF-8."""
     return _sop(name, sop)
 
 
-def _sop(name: str, sop) -> str:
+def _sop(name: str, sop) -> bytes:
     if not isinstance(sop, dict) or not sop:
         return _one_line(name, sop)
     members = []
     for key in sorted(sop):
         value = sop[key]
         if key == "steps" and isinstance(value, list) and value:
-            steps = ",\n".join(f"        {_compact(step)}" for step in value)
-            members.append(f'      "steps":[\n{steps}\n      ]')
+            steps = b",\n        ".join(map(_compact, value))
+            members.append(b'      "steps":[\n        ' + steps + b"\n      ]")
         else:
-            members.append(f"      {_compact(key)}:{_compact(value)}")
-    return f"    {_compact(name)}:{{\n" + ",\n".join(members) + "\n    }"
+            members.append(b"      " + _compact(key) + b":" + _compact(value))
+    return b"    " + _compact(name) + b":{\n" + b",\n".join(members) + b"\n    }"
 
 
-def canonical(text: str) -> str:
-    """The compact text of what `layout` wrote (or of any of its `pieces`)."""
+def canonical(text: str | bytes) -> str | bytes:
+    """The compact text of what `layout` wrote (or of any of its `pieces`), as text or in UTF-8 as given."""
+    if isinstance(text, bytes):
+        return _BREAKS_IN_BYTES.sub(b"", text)
     return _BREAKS.sub("", text)
 
 
 def first_member(key: str, value) -> str:
     """What `with_first_member` puts before the rest of the layout."""
-    return "{\n" + f"  {_compact(key)}:{_compact(value)},\n"
+    return "{\n" + f"  {_compact(key).decode()}:{_compact(value).decode()},\n"
 
 
 def with_first_member(text: str, key: str, value) -> str:
