@@ -315,22 +315,29 @@ def _verify_digest(data: dict) -> None:
 
 def _check_references(bundle: Bundle) -> None:
     """Every step a bundle names exists, so a walk can never reach nowhere."""
+    # Messages are written only to fail: writing one for every reference checked costs more than the checks.
     for sop_id, sop in bundle.sops.items():
         steps = bundle.steps[sop_id]
         if len(steps) != len(sop["steps"]):
-            raise RuntimeFormatError(f"malformed bundle: SOP `{sop_id}` has two steps with the same id")
-        _require(sop["start"] in steps, f"SOP `{sop_id}` starts at unknown step `{sop['start']}`")
+            _fail(f"SOP `{sop_id}` has two steps with the same id")
+        if sop["start"] not in steps:
+            _fail(f"SOP `{sop_id}` starts at unknown step `{sop['start']}`")
+        decisions = []
         for step in sop["steps"]:
             for target in step_targets(step):
-                _require(target in steps, f"step `{sop_id}:{step['id']}` leads to unknown step `{target}`")
+                if target not in steps:
+                    _fail(f"step `{sop_id}:{step['id']}` leads to unknown step `{target}`")
             handoff = step.get("handoff")
-            if handoff:
-                known = bundle.sops if handoff["target"] == "sop" else bundle.procedures
-                _require(handoff["to"] in known, f"step `{sop_id}:{step['id']}` hands off to unknown {handoff['target']} `{handoff['to']}`")
-        declared = {item["id"] for item in sop["inputs"]}
-        for step in sop["steps"]:
-            for name in decision_inputs(step):
-                _require(name in declared, f"step `{sop_id}:{step['id']}` decides on `{name}`, which SOP `{sop_id}` does not declare")
+            if handoff and handoff["to"] not in (bundle.sops if handoff["target"] == "sop" else bundle.procedures):
+                _fail(f"step `{sop_id}:{step['id']}` hands off to unknown {handoff['target']} `{handoff['to']}`")
+            if step.get("decision"):
+                decisions.append(step)
+        if decisions:
+            declared = {item["id"] for item in sop["inputs"]}
+            for step in decisions:
+                for name in decision_inputs(step):
+                    if name not in declared:
+                        _fail(f"step `{sop_id}:{step['id']}` decides on `{name}`, which SOP `{sop_id}` does not declare")
 
 
 def decision_inputs(step: dict) -> set[str]:
@@ -361,6 +368,5 @@ def step_targets(step: dict) -> list[str]:
     return targets
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise RuntimeFormatError(f"malformed bundle: {message}")
+def _fail(message: str):
+    raise RuntimeFormatError(f"malformed bundle: {message}")
