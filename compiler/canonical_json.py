@@ -53,14 +53,20 @@ json_compact = _make_json_compact()
 
 def compact(value) -> str:
     """The compact text of `value`, byte for byte what `json_compact` writes."""
-    return compact_bytes(value).decode("utf-8")
+    written = _by_orjson(value)
+    return written.decode("utf-8") if written is not None else json_compact(value)
 
 
 def compact_bytes(value) -> bytes:
     """`compact(value)` in UTF-8: what orjson writes, without decoding it."""
-    if orjson is not None:
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except TypeError:
-            pass
-    return json_compact(value).encode("utf-8")
+    written = _by_orjson(value)
+    return written if written is not None else json_compact(value).encode("utf-8")
+
+
+def _by_orjson(value) -> bytes | None:
+    if orjson is None:
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson refuses, `json` writes (see above)
+        return None
