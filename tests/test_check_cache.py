@@ -1,9 +1,11 @@
 """The check cache may make `sopc check` faster, never different."""
 
+import hmac
 import json
 
 import pytest
 
+from sopc import cache_seal
 from sopc.check import cache as cache_module
 from sopc import validate as validate_module
 from sopc.check.cache import check_cached
@@ -136,12 +138,41 @@ def test_a_corrupt_entry_is_ignored(corpus, write, garbage):
 def test_a_forged_hit_with_the_wrong_shape_is_ignored(corpus):
     check_cached(["sops"], Config())
     entry_path = next((corpus / ".sopc-cache" / "check").glob("*.json"))
-    entry = json.loads(entry_path.read_text())
+    entry = json.loads(cache_seal.read(entry_path))
     entry["result"] = {"problems": [{"path": 1}], "files": "two", "suppressed": 0}
     entry["files"] = {key: {"problems": "nonsense"} for key in entry["files"]}
-    entry_path.write_text(json.dumps(entry))
+    cache_seal.write(entry_path, json.dumps(entry))
     result = check_cached(["sops"], Config())
     assert result.files == 2 and codes(result) == []
+
+
+def _entry(corpus):
+    entry_path = next((corpus / ".sopc-cache" / "check").glob("*.json"))
+    return entry_path, json.loads(cache_seal.read(entry_path))
+
+
+@pytest.mark.parametrize("sealed_by", ["nobody", "another key"])
+def test_a_planted_entry_cannot_hide_an_error(corpus, write, sealed_by):
+    """A pull request can add `.sopc-cache/` files: an entry this user's sopc did not seal is not believed."""
+    broken = MAIN.replace("{{ name }}", "{{ nmae }}")
+    write("sops/main.yaml", broken)
+    expected = codes(check_paths(["sops"], Config()))
+    assert expected
+    check_cached(["sops"], Config())
+    _, entry = _entry(corpus)
+    broken_key = entry["key"]  # every part of it is public: the sources, the settings, the date, sopc's code
+    write("sops/main.yaml", MAIN)
+    check_cached(["sops"], Config())
+    entry_path, clean = _entry(corpus)
+    clean["key"] = broken_key  # the planted entry: the clean answer, filed under the broken corpus
+    text = json.dumps(clean).encode()
+    if sealed_by == "nobody":
+        entry_path.write_bytes(text)
+    else:
+        mac = hmac.new(b"k" * 32, text, "sha256").hexdigest().encode()
+        entry_path.write_bytes(b"sopc-seal " + mac + b"\n" + text)
+    write("sops/main.yaml", broken)
+    assert codes(check_cached(["sops"], Config())) == expected
 
 
 def test_no_temporary_files_are_left_behind(corpus):

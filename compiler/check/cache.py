@@ -14,9 +14,10 @@ Two levels, both keyed by content hashes, never by modification times:
 
 One entry file per set of checked paths, under `.sopc-cache/check/`. Entries
 are written to a temporary file and renamed into place, so a reader never
-sees half an entry; an entry that cannot be read or has the wrong shape is
-ignored, and a cache that cannot be written is skipped silently: the cache
-can make a check faster, never different.
+sees half an entry; an entry that cannot be read, has the wrong shape or was
+not sealed by this user's sopc (`sopc.cache_seal`: a pull request can add
+files to `.sopc-cache/` too) is ignored, and a cache that cannot be written
+is skipped silently: the cache can make a check faster, never different.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sopc import __version__
+from sopc import __version__, cache_seal
 from sopc.problems import Problem
 from sopc.check.result import Result
 from sopc.load.sources import discover, display_path, read_source
@@ -145,20 +146,20 @@ def _read_or_marker(path: Path) -> bytes:
 
 
 def _load_entry(path: Path) -> dict:
+    content = cache_seal.read(path)
+    if content is None:
+        return {}
     try:
-        with open(path, "rb") as handle:
-            entry = json.load(handle)
-    except (OSError, ValueError):
+        entry = json.loads(content)
+    except ValueError:
         return {}
     return entry if isinstance(entry, dict) else {}
 
 
 def _write_entry(path: Path, entry: dict) -> None:
-    from sopc.atomic_file import write_whole  # a check answered from the cache writes nothing
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(path, json.dumps(entry, separators=(",", ":")))
+        cache_seal.write(path, json.dumps(entry, separators=(",", ":")))
     except OSError:
         pass  # a read-only or full disk only costs speed
 

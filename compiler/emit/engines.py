@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from sopc import cache_seal
 from sopc.emit import incremental, publish, search_index
 from sopc.emit.markdown import SOP_DIR
 
@@ -229,6 +230,7 @@ def _quiet_mkdocs() -> None:
 # (and gives the same derived configuration), then moves the site out.
 WORK_DIR = Path(".sopc-cache") / "zensical"
 UNFINISHED = "unfinished"  # in the work folder while Zensical runs
+BUILT = "built"  # in the work folder, sealed, once a build by this user's sopc finished there
 DERIVED_CONFIG = ".sopc-zensical.yml"
 REFERENCE_MEMO = "references.json"  # see sopc.emit.zensical_launch
 
@@ -253,6 +255,7 @@ def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, gen
             _mark_unfinished(work)
             _run_zensical(settings, root, docs_dir, nav, staging, work, clean=from_scratch)
             (work / UNFINISHED).unlink()
+            cache_seal.write(work / BUILT, "Zensical's cache was last written by a build that finished\n")
             sanitize_built_pages(staging, generated_pages, settings.directory_urls, kept_in=work)
             _move_into(staging, into)
         finally:
@@ -260,8 +263,10 @@ def _zensical(settings: SiteSettings, docs_dir: Path, nav: list, into: Path, gen
 
 
 def _unfinished(work: Path) -> bool:
-    """Whether a previous build stopped while Zensical ran (its cache may be half-written)."""
-    return (work / UNFINISHED).exists()
+    """Whether Zensical's cache may not be what this user's builds left: a previous build
+    stopped while Zensical ran (the cache may be half-written), or no build of this
+    user's sopc finished here (a pull request can bring files into the cache)."""
+    return (work / UNFINISHED).exists() or cache_seal.read(work / BUILT) is None
 
 
 def _mark_unfinished(work: Path) -> None:

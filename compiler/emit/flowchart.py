@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from sopc.atomic_file import write_whole
+from sopc import cache_seal
 from sopc.emit.sanitize import clean_text, is_safe_url, safe_url
 from sopc.model import Corpus, Sop, Step
 from sopc.model.steps import END_WORDS, KINDS, kind_of  # noqa: F401  (END_WORDS: part of this module's API)
@@ -204,9 +204,9 @@ def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -
     svgs: dict[str, str] = {}
     todo: dict[str, str] = {}
     for name, dot in graphs.items():
-        cached = cache_dir / f"{cache_key(dot)}.svg"
-        if cached.is_file():
-            svgs[name] = cached.read_text(encoding="utf-8")
+        cached = cache_seal.read_text(cache_dir / f"{cache_key(dot)}.svg")  # None unless this user's sopc drew it
+        if cached is not None:
+            svgs[name] = cached
             stats.cached += 1
         else:
             todo[name] = dot
@@ -215,7 +215,7 @@ def render_all(graphs: dict[str, str], cache_dir: Path, progress: bool = True) -
         cache_dir.mkdir(parents=True, exist_ok=True)
         for name, svg in _render_parallel(todo, executable, progress and len(todo) > PROGRESS_ABOVE):
             key = cache_key(todo[name])
-            write_whole(cache_dir / f"{key}.svg", svg)
+            cache_seal.write(cache_dir / f"{key}.svg", svg)
             svgs[name] = svg
             stats.rendered += 1
             stats.rendered_keys.append(name)

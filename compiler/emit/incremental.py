@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 import sopc
+from sopc import cache_seal
 
 STATE_FILE = "site-state.json"
 SEARCH_INDEX = Path("search") / "search_index.json"
@@ -78,12 +79,8 @@ def code_fingerprint() -> str:
 
 
 def previous_site(site: Path, state_dir: Path, key: str) -> Path | None:
-    """The site to start from, if it was built with the same fingerprint."""
-    try:
-        state = json.loads((Path(state_dir) / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if state.get(str(site)) != key or not (site / SEARCH_INDEX).is_file():
+    """The site to start from, if this user's sopc built it with the same fingerprint."""
+    if _state(Path(state_dir) / STATE_FILE).get(str(site)) != key or not (site / SEARCH_INDEX).is_file():
         return None
     return site
 
@@ -91,13 +88,22 @@ def previous_site(site: Path, state_dir: Path, key: str) -> Path | None:
 def remember(site: Path, state_dir: Path, key: str | None) -> None:
     """Record the fingerprint `site` was built with (None: it cannot be started from)."""
     path = Path(state_dir) / STATE_FILE
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
+    state = _state(path)
     state[str(site)] = key
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    cache_seal.write(path, json.dumps(state, indent=1))
+
+
+def _state(path: Path) -> dict:
+    """Site -> fingerprint, as recorded; empty if the record is missing, damaged or
+    not sealed by this user's sopc (a site that a pull request brings is never
+    started from: its pages would be published without being built again)."""
+    content = cache_seal.read(path)
+    try:
+        state = json.loads(content) if content is not None else {}
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def seed(previous: Path, into: Path) -> None:

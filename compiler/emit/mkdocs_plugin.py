@@ -31,10 +31,35 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
+from sopc import cache_seal
 from sopc.emit import engines, sanitize, search_index, site
 
 log = logging.getLogger("mkdocs.plugins.sopc")
 TEMPLATES = "templates"  # the theme's compiled templates, in the project's cache folder
+
+
+def _sealed_bytecode_cache(jinja2, folder: Path):
+    """Jinja's bytecode cache in `folder`, each file sealed (`sopc.cache_seal`).
+
+    Compiled templates are Python code that the build runs, and a pull
+    request can add files to the project's cache folder: only bytecode this
+    user's sopc wrote is loaded, any other file is compiled again from the
+    template.
+    """
+
+    class SealedBytecodeCache(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            content = cache_seal.read(folder / f"{bucket.key}.cache")
+            if content is not None:
+                bucket.bytecode_from_string(content)  # Jinja checks its own version and the source's checksum
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                cache_seal.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+            except OSError:  # a full disk only costs speed
+                pass
+
+    return SealedBytecodeCache()
 
 
 class SopcOptions(Config):
@@ -69,7 +94,7 @@ class PageSanitizer(BasePlugin):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only project only costs speed
             return env
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = _sealed_bytecode_cache(jinja2, folder)
         return env
 
     def on_page_markdown(self, markdown, page, **_):

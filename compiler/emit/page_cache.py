@@ -23,7 +23,7 @@ import json
 import os
 from pathlib import Path
 
-from sopc.atomic_file import write_whole
+from sopc import cache_seal
 from sopc.emit.publish import Kept
 from sopc.model import Corpus, Sop
 
@@ -75,9 +75,10 @@ class PageCache:
         self.entries = self._read()
 
     def _read(self) -> dict:
+        content = cache_seal.read(self.path)  # None unless this user's sopc wrote it
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(content) if content is not None else None
+        except ValueError:
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
             return {}
@@ -107,6 +108,6 @@ class PageCache:
             files[relative] = [key, digests[relative], status.st_size, status.st_mtime_ns]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_whole(self.path, json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")))
+            cache_seal.write(self.path, json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")))
         except OSError:
             pass  # a read-only or full disk only costs speed

@@ -11,8 +11,9 @@ page is sanitized again.
 
 The kept pages are hard links to the pages of the site built (nothing
 writes a published page in place: a site is replaced whole); the record is
-one JSON file, replaced whole. A record or a page that cannot be read only
-means sanitizing again.
+one JSON file, replaced whole and sealed (`sopc.cache_seal`): a record that
+cannot be read, or that this user's sopc did not write (a pull request can
+add files to `.sopc-cache/`), only means sanitizing again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
-from sopc.atomic_file import write_whole
+from sopc import cache_seal
 from sopc.emit import incremental
 
 FOLDER = "sanitized"
@@ -54,9 +55,10 @@ class SanitizedPages:
         self.pages = self._read()
 
     def _read(self) -> dict:
+        content = cache_seal.read(self.record)  # None unless this user's sopc wrote it
         try:
-            data = json.loads(self.record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(content) if content is not None else None
+        except ValueError:
             return {}
         if not isinstance(data, dict) or data.get("environment") != self.environment:
             return {}
@@ -81,7 +83,7 @@ class SanitizedPages:
             _link_over(path, stored)
             kept[relative] = [raw_digest, digest(text)]
         self._remove_others(set(kept))
-        write_whole(self.record, json.dumps({"environment": self.environment, "pages": kept}, indent=0))
+        cache_seal.write(self.record, json.dumps({"environment": self.environment, "pages": kept}, indent=0))
 
     def _remove_others(self, kept: set[str]) -> None:
         """The kept pages of pages this build did not write (a removed SOP's)."""

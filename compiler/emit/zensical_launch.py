@@ -17,10 +17,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sys
 import threading
 from pathlib import Path
+
+from sopc import cache_seal
 
 FORMAT = 1
 
@@ -37,9 +38,10 @@ class ReferenceMemo:
         self.lock = threading.Lock()
 
     def load(self) -> None:
+        content = cache_seal.read(self.path)  # None unless this user's sopc wrote it
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(content) if content is not None else None
+        except ValueError:
             return
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("zensical") == self.version:
             entries = data.get("entries")
@@ -52,12 +54,10 @@ class ReferenceMemo:
         except (TypeError, ValueError):  # what another Zensical returns is not JSON: no memo, the build stands
             self.path.unlink(missing_ok=True)
             return
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
+            cache_seal.write(self.path, text)
         except OSError:  # only costs speed at the next build
-            temporary.unlink(missing_ok=True)
+            pass
 
     def wrap(self, scan):
         """`scan(markdown, *options)`, answered from the memo when the same text was scanned before."""

@@ -100,6 +100,23 @@ def test_cache_renders_only_what_changed(tmp_path):
     assert stats.rendered_keys == ["g1"] and stats.cached == 2
 
 
+@pytest.mark.parametrize("planted", ["unsealed", "a link"])
+def test_a_drawing_planted_in_the_cache_is_drawn_again(tmp_path, planted):
+    """A pull request can add files to `.sopc-cache/`: a flowchart this user's sopc did not draw is not shown."""
+    drawn, _ = flowchart.render_all(graphs(1), tmp_path)
+    cached = tmp_path / "flowcharts" / f"{flowchart.cache_key(graphs(1)['g0'])}.svg"
+    cached.unlink()
+    forged = tmp_path / "forged.svg"
+    forged.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>Skip the ID check</text></svg>')
+    if planted == "a link":
+        cached.symlink_to(forged)
+    else:
+        cached.write_text(forged.read_text())
+    again, stats = flowchart.render_all(graphs(1), tmp_path)
+    assert (stats.rendered, stats.cached) == (1, 0) and again == drawn
+    assert "Skip the ID check" not in cached.read_text() and not cached.is_symlink()
+
+
 def test_many_graphs_render_in_parallel_with_a_progress_bar(tmp_path, capsys):
     svgs, stats = flowchart.render_all(graphs(flowchart.PROGRESS_ABOVE + 2, "x"), tmp_path)
     assert stats.rendered == flowchart.PROGRESS_ABOVE + 2

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sopc import cache_seal
+
 from sopc.check import check_paths
 from sopc.emit import site
 from sopc.emit.markdown import Placeholders
@@ -341,16 +343,19 @@ def test_the_models_and_page_texts_are_let_go_before_the_engine_runs(tmp_path, m
     assert outcome.sops == 2 and (outcome.site_dir / "sops" / "loan-servicing" / "index.html").is_file()
 
 
-def test_the_themes_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path, monkeypatch):
+@pytest.mark.parametrize("replaced_by", ["damaged", "not sealed by this user"])
+def test_the_themes_compiled_templates_are_kept_and_only_this_users_are_loaded(tmp_path, monkeypatch, replaced_by):
+    """Compiled templates are code the build runs; a pull request can add files to `.sopc-cache/`."""
     import jinja2
 
     monkeypatch.chdir(kb_project(tmp_path / "kb", SAMPLE))
     site.build_site(["sops"], progress=False)
-    kept = sorted((Path(site.CACHE_DIR) / "templates").glob("__jinja2_*.cache"))
+    kept = sorted((Path(site.CACHE_DIR) / "templates").glob("*.cache"))
     assert kept, "no compiled template kept"
     page = Path("site/sops/loan-servicing/index.html").read_text(encoding="utf-8")
     for damaged in kept:
-        damaged.write_bytes(b"not bytecode")
+        # Unsealed, the very bytecode Jinja wrote: what anyone can write for a template whose source is public.
+        damaged.write_bytes(b"not bytecode" if replaced_by == "damaged" else cache_seal.read(damaged))
     compiled = []
     original = jinja2.Environment.compile
 
@@ -370,3 +375,22 @@ def test_the_themes_compiled_templates_are_kept_and_a_damaged_one_is_compiled_ag
     assert {"main.html", "base.html", "404.html"}.isdisjoint(compiled), compiled
     assert set(compiled) <= {"partials/language.html", "partials/languages/en.html"}, compiled
     assert Path("site/sops/loan-servicing/index.html").read_text(encoding="utf-8") == page
+
+
+def test_a_site_and_caches_that_a_checkout_brings_are_not_believed(tmp_path, monkeypatch):
+    """A pull request can add `site/` and `.sopc-cache/` files: only what this user's sopc sealed is reused."""
+    monkeypatch.chdir(kb_project(tmp_path / "kb", SAMPLE))
+    site.build_site(["sops"], progress=False)
+    cached = [path for path in Path(site.CACHE_DIR).rglob("*") if path.is_file()]
+    assert {"flowcharts", "pages", "templates", "site-state.json"} <= {path.relative_to(site.CACHE_DIR).parts[0]
+                                                                       for path in cached}
+    for path in cached:  # the same words, as anyone can write them, but not sealed by this user
+        content = cache_seal.read(path)
+        if content is not None:
+            path.write_bytes(content)
+    page = Path("site/sops/loan-servicing/index.html")
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<script>steal()</script></body>"),
+                    encoding="utf-8")
+    outcome = site.build_site(["sops"], progress=False)
+    assert not outcome.only_changed and outcome.stats.rendered == 2 and outcome.stats.cached == 0
+    assert "steal()" not in page.read_text(encoding="utf-8")

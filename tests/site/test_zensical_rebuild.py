@@ -18,6 +18,8 @@ import pytest
 
 from site_helpers import SAMPLE, Elements, write_corpus
 
+from sopc import cache_seal
+
 pytest.importorskip("zensical")
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,8 +143,6 @@ def test_a_build_after_an_unfinished_one_asks_zensical_to_clean_its_cache(tmp_pa
     from sopc.emit import engines
 
     root = project(tmp_path / "kb")
-    (root / WORK).mkdir(parents=True)
-    (root / WORK / "unfinished").write_text("", encoding="utf-8")
     commands = []
     real_run = subprocess.run
 
@@ -156,15 +156,36 @@ def test_a_build_after_an_unfinished_one_asks_zensical_to_clean_its_cache(tmp_pa
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
     config = root / "mkdocs.yml"
     config.write_text("site_name: T\ndocs_dir: docs\n", encoding="utf-8")
-    for _ in range(2):
+    def build_once():
         into = root / f"out-{len(commands)}"
         engines.build("zensical", engines.read_settings(config), docs, [], into)
         assert (into / "index.html").is_file()
-    assert ["--clean" in command for command in commands] == [True, False]
+
+    build_once()  # the first: nothing says this user's sopc built here before
+    build_once()
+    (root / WORK / "unfinished").write_text("", encoding="utf-8")
+    build_once()
+    build_once()
+    assert ["--clean" in command for command in commands] == [True, False, True, False]
+
+
+def test_zensicals_cache_is_cleaned_when_this_users_sopc_did_not_finish_the_last_build_there(tmp_path, sopc):
+    """A pull request can bring files into the work folder and Zensical's cache: without the sealed
+    record of a build that finished, Zensical is asked to clean its cache."""
+    root = project(tmp_path / "kb")
+    build(sopc, root)
+    built = root / WORK / "built"
+    assert cache_seal.read(built) is not None
+    built.write_bytes(cache_seal.read(built))  # the same words, without this user's seal
+    from sopc.emit import engines
+
+    assert engines._unfinished(root / WORK)
+    build(sopc, root)
+    assert not engines._unfinished(root / WORK)
 
 
 def memo_entries(root: Path) -> dict:
-    return json.loads((root / WORK / "references.json").read_text(encoding="utf-8"))["entries"]
+    return json.loads(cache_seal.read(root / WORK / "references.json"))["entries"]
 
 
 def test_zensicals_scan_of_each_page_is_remembered_for_the_pages_of_the_last_build(tmp_path, sopc):
@@ -189,7 +210,7 @@ def test_a_memo_that_is_not_zensicals_own_is_not_used(tmp_path, sopc, forged):
                  "not a number": {"@": "Span", "start": [0], "end": 1}}.get(forged)
     text = forged if reference is None else json.dumps(
         {"format": 1, "zensical": zensical.version(), "entries": {key: [reference] for key in entries}})
-    (root / WORK / "references.json").write_text(text, encoding="utf-8")
+    cache_seal.write(root / WORK / "references.json", text)  # sealed: what is checked here is the content
     build(sopc, root)
     assert files_of(root / "site") == expected
     assert len(memo_entries(root)) == len(entries)
