@@ -235,7 +235,10 @@ async function verifyDigestOf(data, canonical) {
 /** Calls `visit` with each step a step can lead to inside its own SOP, in order. */
 function visitTargets(step, visit) {
   if (step.next) visit(step.next);
-  if (step.decision) for (const option of step.decision.options) visit(option.goto);
+  if (step.decision) {
+    const options = step.decision.options; // counted, as checkReferences counts steps
+    for (let i = 0; i < options.length; i++) visit(options[i].goto);
+  }
   if (step.repeat) visit(step.repeat.back_to);
   if (step.handoff?.then) visit(step.handoff.then);
 }
@@ -263,7 +266,10 @@ function checkReferences(bundle, { otherSops = false } = {}) {
       if (!steps.has(target)) fail(`step \`${sopId}:${step.id}\` leads to unknown step \`${target}\``);
     };
     let decides = false;
-    for (step of sop.steps) {
+    // Counted loops, not for-of: a load runs this once, mostly before the engine has optimized it,
+    // where an iterator costs a call for every step.
+    for (let i = 0; i < sop.steps.length; i++) {
+      step = sop.steps[i];
       visitTargets(step, known);
       decides ||= Boolean(step.decision);
       const handoff = step.handoff;
@@ -273,7 +279,8 @@ function checkReferences(bundle, { otherSops = false } = {}) {
     }
     if (!decides) continue;
     const declared = new Set(sop.inputs.map((item) => item.id));
-    for (const step of sop.steps) {
+    for (let i = 0; i < sop.steps.length; i++) {
+      step = sop.steps[i];
       if (!step.decision) continue;
       for (const name of inputsDecidedOn(step.decision)) {
         if (!declared.has(name)) fail(`step \`${sopId}:${step.id}\` decides on \`${name}\`, which SOP \`${sopId}\` does not declare`);
