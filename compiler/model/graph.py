@@ -143,19 +143,23 @@ def flow(sop) -> Flow:
 
 
 def _analyse(sop) -> Flow:
+    # One pass over the steps, each step's edges read once: a corpus has tens
+    # of thousands of steps, and every SOP's flow is asked for.
     steps = sop.steps
-    successors = {step_id: _unique(e.target for e in step.edges() if e.target in steps)
-                  for step_id, step in steps.items()}
-    result = Flow(list(steps), successors)
-    for step in steps.values():
+    result = Flow(list(steps), {})
+    for step_id, step in steps.items():
+        edges = step.edges()
+        targets = [edge.target for edge in edges if edge.target in steps]
+        result.successors[step_id] = _unique(targets) if len(targets) > 1 else targets  # most steps have one
         reason = dead_end_reason(step)
         if reason:
-            result.dead_ends[step.id] = reason
-        if step.is_terminal or reason or any(e.target not in steps for e in step.edges()):
-            result.exits.add(step.id)
+            result.dead_ends[step_id] = reason
+        # A way forward to no step is an exit too (see `Flow`).
+        if reason or len(targets) < len(edges) or step.is_terminal:
+            result.exits.add(step_id)
     if sop.start in steps:
-        result.reachable = reachable([sop.start], successors)
-    result.can_finish = reachable(result.exits, reverse(successors))
+        result.reachable = reachable([sop.start], result.successors)
+    result.can_finish = reachable(result.exits, reverse(result.successors))
     return result
 
 
