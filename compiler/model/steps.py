@@ -139,6 +139,11 @@ class Step:
     handles: list[str] | str | None = None  # outcomes of the SOP handed off to that `then` is meant for, or "any"
     written: frozenset = frozenset()  # the keys the author wrote
     where: Path = ()
+    # Kept once known (not fields): see `kind_of` and `edges`. Set as attributes,
+    # never through `__dict__`, which would give every step a dictionary of its
+    # own and make each attribute read of every step slower.
+    _kind = None
+    _edges = None
 
     @property
     def kind(self) -> str:
@@ -158,9 +163,9 @@ class Step:
         the fields rather than through `memo`: it is asked for several times
         per step of the corpus.
         """
-        known = self.__dict__.get("_edges")
+        known = self._edges
         if known is None:
-            known = self.__dict__["_edges"] = [edge for prop in _LEADING if getattr(self, prop.key)
+            known = self._edges = [edge for prop in _LEADING if getattr(self, prop.key)
                                                for edge in prop.edges(self)]
         return known
 
@@ -394,7 +399,7 @@ _DEFAULT_KIND = next(kind for kind in KINDS.values() if kind.marked_by is None)
 
 
 def kind_of(step: Step) -> Kind:
-    known = step.__dict__.get("_kind")  # set once the step is built: it never changes after
+    known = step._kind  # set once the step is built: it never changes after
     if known is not None:
         return known
     for kind in _DECIDING:
@@ -430,7 +435,7 @@ def build_step(step_id: str, index: int, data: dict, following: str | None) -> S
     step = Step(id=step_id, index=index, written=frozenset(data), where=where, **values)
     if not step.title:
         step.title = humanize(step_id)
-    kind = step.__dict__["_kind"] = kind_of(step)
+    kind = step._kind = kind_of(step)
     if step.next is None and kind.without_next:
         step.next, step.next_is_implicit = following, True
     return step
