@@ -35,7 +35,7 @@ def placeholders(text: str) -> list[str]:
     (a check reports the ones that are not)."""
     if "{{" not in text:
         return []
-    return [name for _match, name in braced(text)]
+    return [name.strip() for name in _BRACES.findall(text)]  # what `braced` strips, without its matches
 
 
 def fill_placeholders(text: str, replace: Callable[[str], str]) -> str:

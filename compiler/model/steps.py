@@ -345,7 +345,7 @@ PROPERTIES: dict[str, Property] = {prop.key: prop for prop in [
 
 GOES_ON = tuple(key for key, prop in PROPERTIES.items() if prop.goes_on)
 _LEADING = [prop for prop in PROPERTIES.values() if prop.edges]
-_WITH_TEXT = [prop for prop in PROPERTIES.values() if prop.texts]
+_WITH_TEXT = [(prop.key, prop.texts) for prop in PROPERTIES.values() if prop.texts]  # read for every step
 BUNDLED = [prop for prop in PROPERTIES.values() if prop.bundle]
 SHOWN = [prop for prop in PROPERTIES.values() if prop.shown]
 
@@ -417,9 +417,9 @@ def dead_end_reason(step: Step) -> str | None:
 def step_texts(step: Step) -> list[Text]:
     """(where, text, is_template) for every piece of prose the step holds, in reading order."""
     found = []
-    for prop in _WITH_TEXT:
-        if getattr(step, prop.key):
-            found.extend(prop.texts(step))
+    for key, texts in _WITH_TEXT:
+        if getattr(step, key):
+            found += texts(step)
     return found
 
 
