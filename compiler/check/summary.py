@@ -65,7 +65,8 @@ class FlowSummary:
     __slots__ = ("successors", "reachable", "exits")
 
     def __init__(self, whole, steps: dict, same: dict):
-        self.successors = {same[s]: tuple(same[t] for t in targets) for s, targets in whole.successors.items()}
+        one = same.__getitem__  # one bound method for every target, not one per target
+        self.successors = {one(s): tuple(map(one, targets)) for s, targets in whole.successors.items()}
         # Usually every step is reachable: then the steps' keys answer `in` as well as a set would.
         self.reachable = steps.keys() if len(whole.reachable) == len(steps) else frozenset(whole.reachable)
         self.exits = frozenset(whole.exits)

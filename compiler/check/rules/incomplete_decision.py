@@ -8,17 +8,18 @@ _CLOSED_TYPES = ("yesno", "choice")
 
 
 def check(sop, corpus, options):
-    if not any(input_.type in _CLOSED_TYPES for input_ in sop.inputs.values()):
+    # Each input's values are listed once per SOP, not once per comparison.
+    domains = {name: _domain(input_) for name, input_ in sop.inputs.items() if input_.type in _CLOSED_TYPES}
+    if not domains:
         return  # only an input with a closed set of values can be compared with a value it cannot take
     for step in sop.decisions():
         for option in step.options:
             where = option.where + (("value",) if option.shorthand else ("when",))
             for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=option.shorthand):
-                allowed = _domain(sop.inputs.get(name))
+                allowed = domains.get(name)
                 if allowed is not None and not _member(literal, allowed):
                     yield Finding(at, f"{_show(literal)} is not a value of `{name}`, which takes {_list(allowed)}", step.id)
-        bound = sop.inputs.get(step.input) if step.input else None
-        missing = _uncovered(step, _domain(bound))
+        missing = _uncovered(step, domains.get(step.input) if step.input else None)
         if missing:
             yield Finding(step.where + ("options",), f"decision `{step.id}` on `{step.input}` has no option for {_list(missing)} and no `otherwise`", step.id, key=True)
 
