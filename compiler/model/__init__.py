@@ -169,10 +169,11 @@ def build_sop(doc: Document) -> Sop:
         policies=list(data.get("policies", [])),
         returns=_returns(data["returns"]) if "returns" in data else None,
     )
-    ids = list(data["steps"])
-    for index, step_id in enumerate(ids):
-        following = ids[index + 1] if index + 1 < len(ids) else None
-        sop.steps[step_id] = build_step(step_id, index, data["steps"][step_id], following)
+    written = data["steps"]
+    ids = list(written)
+    steps = sop.steps
+    for index, (step_id, following) in enumerate(zip(ids, ids[1:] + [None])):
+        steps[step_id] = build_step(step_id, index, written[step_id], following)
     sop.start = data.get("start") or ids[0]
     return sop
 

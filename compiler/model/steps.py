@@ -165,8 +165,7 @@ class Step:
         """
         known = self._edges
         if known is None:
-            known = self._edges = [edge for prop in _LEADING if getattr(self, prop.key)
-                                               for edge in prop.edges(self)]
+            known = self._edges = [edge for key, edges in _LEADING if getattr(self, key) for edge in edges(self)]
         return known
 
 
@@ -344,7 +343,7 @@ PROPERTIES: dict[str, Property] = {prop.key: prop for prop in [
 ]}
 
 GOES_ON = tuple(key for key, prop in PROPERTIES.items() if prop.goes_on)
-_LEADING = [prop for prop in PROPERTIES.values() if prop.edges]
+_LEADING = [(prop.key, prop.edges) for prop in PROPERTIES.values() if prop.edges]  # read for every step
 _WITH_TEXT = [(prop.key, prop.texts) for prop in PROPERTIES.values() if prop.texts]  # read for every step
 BUNDLED = [prop for prop in PROPERTIES.values() if prop.bundle]
 SHOWN = [prop for prop in PROPERTIES.values() if prop.shown]
