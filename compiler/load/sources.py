@@ -46,25 +46,29 @@ def outside_root(path) -> str | None:
     a linked folder) is followed only when it ends inside the repository
     root, see `repository_root`.
     """
-    absolute = Path(os.path.abspath(path))
+    # Compared as text, as `os.path` gives it: every source is asked about, and
+    # Path objects cost more than the reading itself.
+    absolute = os.path.abspath(path)
     try:
         if os.path.islink(absolute):
-            resolved = absolute.resolve()
+            resolved = str(Path(absolute).resolve())
         else:  # only a folder on the way may be a link: resolved once per folder
-            resolved = _resolved_folder(str(absolute.parent)) / absolute.name
+            folder, name = os.path.split(absolute)
+            resolved = os.path.join(_resolved_folder(folder), name)
     except (OSError, RuntimeError):  # a loop of links: reading it fails and says so
         return None
     if resolved == absolute:
         return None  # no link on the way: nothing to police
-    root = repository_root(absolute).resolve()
+    root = repository_root(Path(absolute)).resolve()
+    resolved = Path(resolved)
     if resolved == root or root in resolved.parents:
         return None
     return "a symbolic link to a file outside the repository; sources must stay inside it"
 
 
 @lru_cache(maxsize=4096)
-def _resolved_folder(folder: str) -> Path:
-    return Path(folder).resolve()
+def _resolved_folder(folder: str) -> str:
+    return str(Path(folder).resolve())
 
 
 def repository_root(path: Path) -> Path:
@@ -105,7 +109,8 @@ def _hidden(child: Path, root: Path) -> bool:
 def display_path(path: Path) -> str:
     """The path as the author knows it: relative to the working folder when inside it."""
     try:
-        shown = Path(os.path.relpath(path)).as_posix() if not str(os.path.relpath(path)).startswith("..") else path.as_posix()
+        relative = os.path.relpath(path)
+        shown = Path(relative).as_posix() if not relative.startswith("..") else path.as_posix()
     except ValueError:  # another drive on Windows
         shown = path.as_posix()
     return printable(shown)
