@@ -18,6 +18,7 @@ key is new, so nothing a checkout brings is believed.
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import stat
 from functools import lru_cache
@@ -102,6 +103,16 @@ def read(path) -> bytes | None:
         except OSError:
             return None
     return unseal(sealed)
+
+
+def read_mapping(path) -> dict:
+    """The JSON object a sealed cache file holds; empty if it holds none (see `read`)."""
+    content = read(path)
+    try:
+        data = json.loads(content) if content is not None else None
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_text(path) -> str | None:

@@ -97,3 +97,13 @@ def test_an_unreadable_file_reads_as_absent(tmp_path):
     cache_seal.write(path, "x")
     path.chmod(0)
     assert cache_seal.read(path) is None
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", "not json", '"text"'])
+def test_a_sealed_file_that_holds_no_json_object_reads_as_an_empty_mapping(tmp_path, content):
+    path = tmp_path / "entry.json"
+    cache_seal.write(path, content)
+    assert cache_seal.read_mapping(path) == {}
+    cache_seal.write(path, '{"a": [1]}')
+    assert cache_seal.read_mapping(path) == {"a": [1]}
+    assert cache_seal.read_mapping(tmp_path / "missing.json") == {}

@@ -146,14 +146,7 @@ def _read_or_marker(path: Path) -> bytes:
 
 
 def _load_entry(path: Path) -> dict:
-    content = cache_seal.read(path)
-    if content is None:
-        return {}
-    try:
-        entry = json.loads(content)
-    except ValueError:
-        return {}
-    return entry if isinstance(entry, dict) else {}
+    return cache_seal.read_mapping(path)
 
 
 def _write_entry(path: Path, entry: dict) -> None:

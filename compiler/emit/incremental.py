@@ -98,12 +98,7 @@ def _state(path: Path) -> dict:
     """Site -> fingerprint, as recorded; empty if the record is missing, damaged or
     not sealed by this user's sopc (a site that a pull request brings is never
     started from: its pages would be published without being built again)."""
-    content = cache_seal.read(path)
-    try:
-        state = json.loads(content) if content is not None else {}
-    except ValueError:
-        return {}
-    return state if isinstance(state, dict) else {}
+    return cache_seal.read_mapping(path)
 
 
 def seed(previous: Path, into: Path) -> None:

@@ -75,12 +75,8 @@ class PageCache:
         self.entries = self._read()
 
     def _read(self) -> dict:
-        content = cache_seal.read(self.path)  # None unless this user's sopc wrote it
-        try:
-            data = json.loads(content) if content is not None else None
-        except ValueError:
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
+        data = cache_seal.read_mapping(self.path)  # empty unless this user's sopc wrote it
+        if data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
             return {}
         return data["files"]
 

@@ -55,12 +55,8 @@ class SanitizedPages:
         self.pages = self._read()
 
     def _read(self) -> dict:
-        content = cache_seal.read(self.record)  # None unless this user's sopc wrote it
-        try:
-            data = json.loads(content) if content is not None else None
-        except ValueError:
-            return {}
-        if not isinstance(data, dict) or data.get("environment") != self.environment:
+        data = cache_seal.read_mapping(self.record)  # empty unless this user's sopc wrote it
+        if data.get("environment") != self.environment:
             return {}
         pages = data.get("pages")
         return pages if isinstance(pages, dict) else {}

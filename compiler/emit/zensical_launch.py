@@ -38,12 +38,8 @@ class ReferenceMemo:
         self.lock = threading.Lock()
 
     def load(self) -> None:
-        content = cache_seal.read(self.path)  # None unless this user's sopc wrote it
-        try:
-            data = json.loads(content) if content is not None else None
-        except ValueError:
-            return
-        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("zensical") == self.version:
+        data = cache_seal.read_mapping(self.path)  # empty unless this user's sopc wrote it
+        if data.get("format") == FORMAT and data.get("zensical") == self.version:
             entries = data.get("entries")
             self.found = entries if isinstance(entries, dict) else {}
 
