@@ -79,8 +79,13 @@ def code_fingerprint() -> str:
 
 
 def previous_site(site: Path, state_dir: Path, key: str) -> Path | None:
-    """The site to start from, if this user's sopc built it with the same fingerprint."""
-    if _state(Path(state_dir) / STATE_FILE).get(str(site)) != key or not (site / SEARCH_INDEX).is_file():
+    """The site to start from, if this user's sopc built it with the same fingerprint.
+
+    The record is sealed (`sopc.cache_seal`): a site that a pull request
+    brings is never started from, since its pages would be published
+    without being built again.
+    """
+    if cache_seal.read_mapping(Path(state_dir) / STATE_FILE).get(str(site)) != key or not (site / SEARCH_INDEX).is_file():
         return None
     return site
 
@@ -88,17 +93,10 @@ def previous_site(site: Path, state_dir: Path, key: str) -> Path | None:
 def remember(site: Path, state_dir: Path, key: str | None) -> None:
     """Record the fingerprint `site` was built with (None: it cannot be started from)."""
     path = Path(state_dir) / STATE_FILE
-    state = _state(path)
+    state = cache_seal.read_mapping(path)
     state[str(site)] = key
     path.parent.mkdir(parents=True, exist_ok=True)
     cache_seal.write(path, json.dumps(state, indent=1))
-
-
-def _state(path: Path) -> dict:
-    """Site -> fingerprint, as recorded; empty if the record is missing, damaged or
-    not sealed by this user's sopc (a site that a pull request brings is never
-    started from: its pages would be published without being built again)."""
-    return cache_seal.read_mapping(path)
 
 
 def seed(previous: Path, into: Path) -> None:

@@ -25,6 +25,7 @@ import logging
 import os
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -38,7 +39,7 @@ log = logging.getLogger("mkdocs.plugins.sopc")
 TEMPLATES = "templates"  # the theme's compiled templates, in the project's cache folder
 
 
-def _sealed_bytecode_cache(jinja2, folder: Path):
+class SealedBytecodeCache(jinja2.BytecodeCache):
     """Jinja's bytecode cache in `folder`, each file sealed (`sopc.cache_seal`).
 
     Compiled templates are Python code that the build runs, and a pull
@@ -47,19 +48,19 @@ def _sealed_bytecode_cache(jinja2, folder: Path):
     template.
     """
 
-    class SealedBytecodeCache(jinja2.BytecodeCache):
-        def load_bytecode(self, bucket) -> None:
-            content = cache_seal.read(folder / f"{bucket.key}.cache")
-            if content is not None:
-                bucket.bytecode_from_string(content)  # Jinja checks its own version and the source's checksum
+    def __init__(self, folder: Path):
+        self.folder = folder
 
-        def dump_bytecode(self, bucket) -> None:
-            try:
-                cache_seal.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
-            except OSError:  # a full disk only costs speed
-                pass
+    def load_bytecode(self, bucket) -> None:
+        content = cache_seal.read(self.folder / f"{bucket.key}.cache")
+        if content is not None:
+            bucket.bytecode_from_string(content)  # Jinja checks its own version and the source's checksum
 
-    return SealedBytecodeCache()
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            cache_seal.write(self.folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+        except OSError:  # a full disk only costs speed
+            pass
 
 
 class SopcOptions(Config):
@@ -87,14 +88,12 @@ class PageSanitizer(BasePlugin):
         template's bytecode under the project's cache folder, keyed by the
         template's source, so an upgraded theme is compiled again.
         """
-        import jinja2
-
         folder = Path(config.config_file_path or ".").resolve().parent / site.CACHE_DIR / TEMPLATES
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only project only costs speed
             return env
-        env.bytecode_cache = _sealed_bytecode_cache(jinja2, folder)
+        env.bytecode_cache = SealedBytecodeCache(folder)
         return env
 
     def on_page_markdown(self, markdown, page, **_):
