@@ -1,18 +1,22 @@
 """The check cache: `sopc check` on an unchanged corpus answers from disk.
 
-Two levels, both keyed by content hashes, never by modification times:
+Three levels, all keyed by content hashes, never by modification times:
 
 - the whole result, keyed by the hash of every source file (path and bytes),
   the settings, the date (some rules depend on today) and the environment
   (sopc version, the schema and the compiler's own code). When nothing
   changed, no YAML is read at all.
-- per file, the problems of the load and schema stages, keyed by the file's
-  path and bytes and the environment. When anything changed, every file is
-  loaded again and every rule runs again over the whole corpus (rules such as
-  duplicate ids, broken hand-offs and hand-off cycles look across files), but
-  only new or changed files are validated against the schema.
+- per file without problems, what the check made of it: its SOPs' summaries
+  or models and their per-SOP findings (`sopc.check.modelled`), keyed by the
+  file's path and bytes and the environment, under the settings and the date.
+  When anything changed, every rule that looks across files (duplicate ids,
+  broken hand-offs, hand-off cycles) runs again over the whole corpus, but
+  only new or changed files are read again.
+- per file, the problems of the load and schema stages, keyed the same way:
+  a file with problems is read again, but not validated again.
 
-One entry file per set of checked paths, under `.sopc-cache/check/`. Entries
+One entry file per set of checked paths, under `.sopc-cache/check/` (and beside
+it, its files' summaries, `.summaries`, or models, `.models`). Entries
 are written to a temporary file and renamed into place, so a reader never
 sees half an entry; an entry that cannot be read, has the wrong shape or was
 not sealed by this user's sopc (`sopc.cache_seal`: a pull request can add
@@ -54,18 +58,55 @@ class Known:
 
 
 class StageCache:
-    """Per-file load and schema problems: read from the previous entry, collected for the next."""
+    """Per file: its load and schema problems (read from the previous entry, collected
+    for the next) and, when it has none, its models and per-SOP findings (`modelled`)."""
 
-    def __init__(self, environment: str, previous: dict):
+    def __init__(self, environment: str, previous: dict, modelled=None):
         self.environment = environment
         self.previous = previous
         self.current: dict[str, dict] = {}
+        self.modelled = modelled  # sopc.check.modelled.ModelledFiles, or None
+        self._last: tuple = (None, None, None)  # (display, raw, key): each file is asked for twice
 
     def key(self, display: str, raw: bytes) -> str:
+        last_display, last_raw, last_key = self._last
+        if raw is last_raw and display == last_display:
+            return last_key
         digest = hashlib.sha256(self.environment.encode())
         digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(raw)
-        return digest.hexdigest()
+        key = digest.hexdigest()
+        self._last = (display, raw, key)
+        return key
+
+    def read_before(self, display: str, raw: bytes) -> list | None:
+        """What `read_file` read of this file when it last had these bytes (see `sopc.check.modelled`)."""
+        if self.modelled is None:
+            return None
+        key = self.key(display, raw)
+        read = self.modelled.lookup(key)
+        if read is not None and key in self.previous:  # kept for a check under other settings
+            self.current[key] = self.previous[key]
+        return read
+
+    def keep_read(self, display: str, raw: bytes, read: list) -> None:
+        if self.modelled is not None:
+            self.modelled.store(self.key(display, raw), read)
+
+    # `sopc check --jobs`: each worker collects what it read of one file, which the first process merges.
+    def start_over(self) -> None:
+        self.current = {}
+        if self.modelled is not None:
+            self.modelled.now = {}
+
+    def collected(self) -> tuple[dict, dict]:
+        return self.current, self.modelled.now if self.modelled is not None else {}
+
+    def merge(self, collected: tuple[dict, dict] | None) -> None:
+        stages, modelled = collected or ({}, {})
+        self.current.update(stages)
+        if self.modelled is not None:
+            self.modelled.now.update(modelled)
 
     def lookup(self, display: str, raw: bytes) -> Known | None:
         entry = self.previous.get(self.key(display, raw))
@@ -117,7 +158,8 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
     """
     environment = environment_fingerprint()
     files = discover(paths)
-    whole = hashlib.sha256(f"{environment}\n{settings_fingerprint(config)}\n{datetime.date.today()}\n".encode())
+    rules_context = f"{settings_fingerprint(config)}\n{datetime.date.today()}\n"
+    whole = hashlib.sha256(f"{environment}\n{rules_context}".encode())
     for path in files:
         whole.update(display_path(path).encode("utf-8", "surrogateescape") + b"\0")
         whole.update(hashlib.sha256(_read_or_marker(path)).digest())
@@ -130,10 +172,15 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
             return result
 
     from sopc.check import check_paths  # the full pipeline, only when needed
+    from sopc.check.modelled import ModelledFiles
 
-    stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {})
+    # Each file's summaries (a check) or models (a build), kept once these paths were checked before.
+    modelled = ModelledFiles(entry_path.with_suffix(".models" if need_corpus else ".summaries"), rules_context,
+                             keep=bool(entry))
+    stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {}, modelled)
     result = check_paths(paths, config, stages, keep_models=need_corpus, jobs=jobs)
     _write_entry(entry_path, {"key": whole_key, "result": _result_data(result), "files": stages.current})
+    modelled.save()
     return result
 
 

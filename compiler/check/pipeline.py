@@ -38,20 +38,19 @@ def load_corpus(paths, stage_cache=None) -> tuple[Corpus, list[Problem], int]:
     return corpus, problems, len(files)
 
 
-def add_file(corpus: Corpus, path: Path, stage_cache=None, added: list | None = None) -> list[Problem]:
+def add_file(corpus: Corpus, path: Path, stage_cache=None, added: list | None = None,
+             raw: bytes | None = None) -> list[Problem]:
     """Load, validate and model one file into the corpus; its load and schema problems.
 
     A file with problems still says which ids it declares (read from its
     lines when it cannot be loaded at all), so that a hand-off to one of them
     is not reported as broken too: one mistake, one finding. Of a procedures
     file, the procedures without problems are used all the same. The SOPs and
-    procedures modelled are appended to `added` too.
+    procedures modelled are appended to `added` too. `raw`: the file's bytes, when already read.
     """
     display = display_path(path)
-    try:
-        raw = read_source(path)
-    except OSError:
-        raw = None  # load_file explains it
+    if raw is None:
+        raw = _bytes_of(path)
     known = stage_cache.lookup(display, raw) if stage_cache is not None and raw is not None else None
     if known is not None and known.problems and not known.partial:
         corpus.unusable_ids.update(known.declared)
@@ -85,6 +84,13 @@ def add_file(corpus: Corpus, path: Path, stage_cache=None, added: list | None = 
         doc.data = {"procedures": {key: doc.data["procedures"][key] for key in usable}}
         _model(corpus, doc, False, added)
     return found
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return read_source(path)
+    except OSError:
+        return None  # load_file explains it
 
 
 def _model(corpus: Corpus, doc, is_sop: bool, added: list | None) -> None:
@@ -181,7 +187,7 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
                     _add(corpus, item)
                     local[id(item)] = found
                 if stage_cache is not None:
-                    stage_cache.current.update(stages)
+                    stage_cache.merge(stages)
         else:
             for path in files:
                 found_problems, read = read_file(corpus, path, enabled, stage_cache, keep_models, each_sop)
@@ -196,11 +202,21 @@ def check_paths(paths, config: Config | None = None, stage_cache=None, keep_mode
 
 def read_file(corpus: Corpus, path: Path, enabled, stage_cache=None, keep_models: bool = True, each_sop=None):
     """Add one file to the corpus and run the per-SOP rules over its SOPs:
-    (its load and schema problems, [(each SOP, its summary or procedure, its per-SOP findings)])."""
+    (its load and schema problems, [(each SOP, its summary or procedure, its per-SOP findings)]).
+
+    A file the stage cache holds as it is (see `sopc.check.modelled`) is taken from
+    there, unless `each_sop` needs every SOP's model as it is read (the export).
+    """
     from sopc.check.summary import SopSummary
 
+    display, raw = display_path(path), _bytes_of(path)
+    remembered = stage_cache is not None and each_sop is None and raw is not None
+    if remembered and (read := stage_cache.read_before(display, raw)) is not None:
+        for item, _found in read:
+            _add(corpus, item)
+        return [], read
     added: list = []
-    problems = add_file(corpus, path, stage_cache, added)
+    problems = add_file(corpus, path, stage_cache, added, raw)
     read = []
     for item in added:
         found = []
@@ -211,7 +227,18 @@ def read_file(corpus: Corpus, path: Path, enabled, stage_cache=None, keep_models
             if not keep_models:
                 item = _summarized(corpus, item, SopSummary(item, path))
         read.append((item, found))
+    if remembered and not problems:
+        stage_cache.keep_read(display, raw, read)
     return problems, read
+
+
+def read_before(path: Path, stage_cache) -> list | None:
+    """What `read_file` read of this file when it last had these bytes, if the stage cache holds it
+    (`sopc check --jobs` asks before it hands the file to a worker)."""
+    if stage_cache is None:
+        return None
+    raw = _bytes_of(path)
+    return stage_cache.read_before(display_path(path), raw) if raw is not None else None
 
 
 def _summarized(corpus: Corpus, sop: Sop, summary):

@@ -25,7 +25,6 @@ import hashlib
 import json
 import logging
 import shutil
-from importlib import metadata
 from pathlib import Path
 
 import sopc
@@ -56,6 +55,8 @@ class _DropDirtyWarning(logging.Filter):
 
 def fingerprint(config_file: Path, engine: str, options: dict) -> str:
     """What, besides the pages, decides the HTML of every page."""
+    from importlib import metadata  # MkDocs builds only (it imports it anyway); not worth it for Zensical
+
     digest = hashlib.sha256()
     digest.update(Path(config_file).read_bytes())
     digest.update(json.dumps({"engine": engine, **options}, sort_keys=True).encode())

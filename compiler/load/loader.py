@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -153,6 +154,13 @@ class Document:
             self._root = yaml.compose(self.text, Loader=_Loader)
         return self._root
 
+    def __getstate__(self):
+        # Pickled into the check cache (`sopc.check.modelled`): libyaml's marks
+        # cannot be pickled and the node tree is composed again when asked for.
+        state = dict(self.__dict__, _root=None)
+        state["marks"] = {path: tuple(map(_plain_mark, marks)) for path, marks in self.marks.items()}
+        return state
+
     def locate(self, keys=(), *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `keys`; of its key if `key`.
 
@@ -173,6 +181,17 @@ class Document:
         if target is None:
             return (1, 1)
         return (target.start_mark.line + 1, target.start_mark.column + 1)
+
+
+class _Spot(NamedTuple):
+    """A mark as `locate` reads it (0-based, as libyaml counts)."""
+
+    line: int
+    column: int
+
+
+def _plain_mark(mark) -> _Spot:
+    return _Spot(mark.line, mark.column)
 
 
 def _position(mark) -> tuple[int, int]:

@@ -61,6 +61,11 @@ class Sop:
     def path(self) -> str:
         return self.doc.path
 
+    def __getstate__(self):
+        # Pickled into the check cache: what `memo` keeps is worked out again when asked for
+        # (about as fast as reading it back, and the entry is smaller).
+        return {key: value for key, value in self.__dict__.items() if key != "_derived"}
+
     def locate(self, where: Path, *, key: bool = False) -> tuple[int, int]:
         return self.doc.locate(where, key=key)
 

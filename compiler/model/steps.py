@@ -155,6 +155,11 @@ class Step:
         """A step where a walk may legitimately stop: one of a kind that may, with no way forward."""
         return kind_of(self).may_stop and not self.edges()
 
+    def __getstate__(self):
+        # Pickled into the check cache: the ways forward are found again when asked for.
+        state = self.__dict__
+        return {key: value for key, value in state.items() if key != "_edges"} if "_edges" in state else state
+
     def edges(self) -> list[Edge]:
         """Every way forward from this step, in the order an agent reads them.
 
@@ -370,6 +375,14 @@ class Kind:
     note: Callable[[Step], str | None] = lambda step: None
     without_next: str | None = None
     may_stop: bool = False
+
+    def __reduce__(self):
+        # Pickled by name (a model kept in the check cache): the table holds the one Kind of each name.
+        return _kind_named, (self.name,)
+
+
+def _kind_named(name: str) -> Kind:
+    return KINDS[name]
 
 
 def _wait_note(step: Step) -> str | None:

@@ -5,8 +5,10 @@ Each rule is a module with:
 - `ID`, its code in the registry of problem codes (`sopc.codes`), which holds
   its slug, default severity, summary, typed options and documentation;
 - `check(sop, corpus, options)`, a generator of `Finding`s
-  (`sopc.check.finding`). Rules work on the model only (never on YAML
-  text); graph work goes through `sopc.model.graph`;
+  (`sopc.check.finding`) about that SOP, read from it alone: what it finds
+  is kept with the file until the file changes (`sopc.check.modelled`).
+  Rules work on the model only (never on YAML text); graph work goes
+  through `sopc.model.graph`;
 - or, for a rule that reads other SOPs than the one it checks (hand-offs,
   contracts, path policies), `check_across(sop, corpus, options)`: it runs
   once every file is read, and the SOPs it reads (the one it checks too) may
