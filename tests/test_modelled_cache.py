@@ -121,11 +121,9 @@ def test_suppressions_apply_to_findings_taken_from_the_cache(corpus, write):
 
 
 def test_a_build_takes_unchanged_models_from_the_cache(corpus, write, loaded):
-    check_cached(["sops"], Config(), need_corpus=True)
-    edit(write, "sops/other.yaml", OTHER, 1)
-    check_cached(["sops"], Config(), need_corpus=True)
+    check_cached(["sops"], Config(), need_corpus=True)  # a build keeps them from the first
     loaded.clear()
-    edit(write, "sops/other.yaml", OTHER, 2)
+    edit(write, "sops/other.yaml", OTHER, 1)
     result = check_cached(["sops"], Config(), need_corpus=True)
     assert loaded == ["sops/other.yaml"]
     fresh, _, _ = load_corpus(["sops"])

@@ -174,9 +174,10 @@ def check_cached(paths, config, cache_dir: Path = CACHE_DIR, need_corpus: bool =
     from sopc.check import check_paths  # the full pipeline, only when needed
     from sopc.check.modelled import ModelledFiles
 
-    # Each file's summaries (a check) or models (a build), kept once these paths were checked before.
+    # Each file's summaries (a check) or models (a build); a check keeps them once these paths were
+    # checked before, a build always (keeping them is a small part of a build).
     modelled = ModelledFiles(entry_path.with_suffix(".models" if need_corpus else ".summaries"), rules_context,
-                             keep=bool(entry))
+                             keep=bool(entry) or need_corpus)
     stages = StageCache(environment, entry.get("files") if isinstance(entry.get("files"), dict) else {}, modelled)
     result = check_paths(paths, config, stages, keep_models=need_corpus, jobs=jobs)
     _write_entry(entry_path, {"key": whole_key, "result": _result_data(result), "files": stages.current})

@@ -21,7 +21,8 @@ or other settings never meet an old entry.
 The first check of a set of paths keeps none: keeping them (pickling every
 file's summaries) adds a few percent to a check that reads every file, which
 a check that is never run again (a CI job on a fresh clone) would pay for
-nothing.
+nothing. A build keeps them from the first: pickling the models is a small
+part of building the site.
 """
 
 from __future__ import annotations
