@@ -42,14 +42,12 @@ def fill_placeholders(text: str, replace: Callable[[str], str]) -> str:
     """`text` with every placeholder replaced by `replace(input id)`; other braces stay."""
     if "{{" not in text:
         return text
-    out, position = [], 0
-    for match, name in braced(text):
-        if is_input_id(name):
-            out.append(text[position:match.start()])
-            out.append(replace(name))
-            position = match.end()
-    out.append(text[position:])
-    return "".join(out)
+
+    def one(match: re.Match) -> str:
+        name = match.group(1).strip()
+        return replace(name) if INPUT_ID.fullmatch(name) else match.group(0)
+
+    return _BRACES.sub(one, text)
 
 
 def condition_inputs(condition, where: tuple = ()) -> Iterator[tuple[tuple, str]]:

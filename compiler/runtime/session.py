@@ -289,13 +289,15 @@ def render_step(bundle: Bundle, sop_id: str, step_id: str, facts: dict) -> dict:
     def filled(text):
         return fill(text, facts, labels)
 
-    decision = step["decision"]
+    decision, callouts, scripts, records = step["decision"], step["callouts"], step["scripts"], step["records"]
+    # Most steps have no callouts, scripts or records: their lists are made only when there are some.
     return {
         "sop": sop_id, "step": step_id, "kind": step["kind"], "title": step["title"],
         "do": filled(step["do"]),
-        "callouts": [{"kind": c["kind"], "text": filled(c["text"])} for c in step["callouts"]],
-        "scripts": [{"mode": s["mode"], "title": s["title"], "text": filled(s["template"])} for s in step["scripts"]],
-        "records": [_render_record(record, filled) for record in step["records"]],
+        "callouts": [{"kind": c["kind"], "text": filled(c["text"])} for c in callouts] if callouts else [],
+        "scripts": [{"mode": s["mode"], "title": s["title"], "text": filled(s["template"])} for s in scripts]
+        if scripts else [],
+        "records": [_render_record(record, filled) for record in records] if records else [],
         "gaps": list(step["gaps"]),
         "ask": filled(decision["ask"]) if decision else None,
     }

@@ -21,8 +21,8 @@ def fact_text(value) -> str:
 def fill(template: str | None, facts: dict, labels: dict) -> str | None:
     """The template with every known placeholder replaced and every unknown one
     shown as `[Label]`, so a reader sees what is still to be filled in."""
-    if template is None:
-        return None
+    if template is None or "{{" not in template:
+        return template
 
     def replace(name):
         if name in facts:
