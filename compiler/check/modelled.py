@@ -44,7 +44,8 @@ class ModelledFiles:
         self.now: dict[str, bytes] = {}
 
     def lookup(self, key: str) -> list | None:
-        """[(SOP summary, model or procedure, its per-SOP findings)] of an unchanged file, or None."""
+        """What `read_file` read of an unchanged file, or None: [(an SOP's summary or model, or a
+        procedure; its per-SOP findings)]."""
         entry = self.before.get(key)
         if entry is None:
             return None
