@@ -79,9 +79,13 @@ class StageCache:
         self._last = (display, raw, key)
         return key
 
+    def holds_reads(self) -> bool:
+        """Whether any file's reading is kept from the last check (not after a first check)."""
+        return self.modelled is not None and bool(self.modelled.before)
+
     def read_before(self, display: str, raw: bytes) -> list | None:
         """What `read_file` read of this file when it last had these bytes (see `sopc.check.modelled`)."""
-        if self.modelled is None:
+        if not self.holds_reads():
             return None
         key = self.key(display, raw)
         read = self.modelled.lookup(key)

@@ -234,8 +234,8 @@ def read_file(corpus: Corpus, path: Path, enabled, stage_cache=None, keep_models
 
 def read_before(path: Path, stage_cache) -> list | None:
     """What `read_file` read of this file when it last had these bytes, if the stage cache holds it
-    (`sopc check --jobs` asks before it hands the file to a worker)."""
-    if stage_cache is None:
+    (`sopc check --jobs` asks before it hands the file to a worker; not read at all when nothing is kept)."""
+    if stage_cache is None or not stage_cache.holds_reads():
         return None
     raw = _bytes_of(path)
     return stage_cache.read_before(display_path(path), raw) if raw is not None else None
