@@ -68,17 +68,15 @@ def _read_key(path: Path) -> bytes:
     return key
 
 
-def seal(content: bytes) -> bytes:
-    """`content` behind its seal."""
-    return _MARK + _mac(content) + b"\n" + content
+def _seal_line(hexdigest: bytes) -> bytes:
+    return _MARK + hexdigest + b"\n"
 
 
-def unseal(sealed: bytes) -> bytes | None:
-    """The content `seal` made `sealed` from, or None when the seal is not this user's."""
-    if len(sealed) < _SEAL_LENGTH or not sealed.startswith(_MARK) or sealed[_SEAL_LENGTH - 1:_SEAL_LENGTH] != b"\n":
+def _verified(line: bytes, content: bytes) -> bytes | None:
+    """`content` if `line` is its seal by this user, else None."""
+    if len(line) != _SEAL_LENGTH or not line.startswith(_MARK) or not line.endswith(b"\n"):
         return None
-    content = sealed[_SEAL_LENGTH:]
-    return content if hmac.compare_digest(sealed[len(_MARK):_SEAL_LENGTH - 1], _mac(content)) else None
+    return content if hmac.compare_digest(line[len(_MARK):-1], _mac(content)) else None
 
 
 def _mac(content: bytes) -> bytes:
@@ -99,10 +97,12 @@ def read(path) -> bytes | None:
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                 return None
-            sealed = handle.read()
+            # Read apart, the content is not copied out of the file's bytes again:
+            # a check cache of thousands of SOPs' models is tens of megabytes.
+            line, content = handle.read(_SEAL_LENGTH), handle.read()
         except OSError:
             return None
-    return unseal(sealed)
+    return _verified(line, content)
 
 
 def read_mapping(path) -> dict:
@@ -127,10 +127,32 @@ def read_text(path) -> str | None:
 
 def write(path, content: bytes | str) -> None:
     """Write a sealed cache file whole (see `atomic_file`); OSError if it cannot be written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_from(path, lambda out: out.write(data))
+
+
+def write_from(path, write_content) -> None:
+    """Write a sealed cache file whose content `write_content(out)` writes piece by piece
+    (`out.write(bytes)`), so that it is never whole in memory (`pickle.dump` of a
+    check cache's models: tens of megabytes). OSError if it cannot be written."""
     from sopc.atomic_file import whole_file  # imported here: a check answered from the cache writes nothing
 
-    data = content.encode("utf-8") if isinstance(content, str) else content
     if os.path.islink(path):  # replaced, not written through (it may lead anywhere)
         os.unlink(path)
+    mac = hmac.new(_key(), digestmod="sha256")
     with whole_file(path) as handle:
-        handle.write(seal(data))
+        handle.write(_seal_line(b"0" * mac.digest_size * 2))  # its place, filled in once the content is written
+        write_content(_Sealing(handle, mac))
+        handle.seek(0)
+        handle.write(_seal_line(mac.hexdigest().encode("ascii")))
+
+
+class _Sealing:
+    """The file being written, adding what is written to the seal's HMAC on the way."""
+
+    def __init__(self, handle, mac):
+        self.handle, self.mac = handle, mac
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)

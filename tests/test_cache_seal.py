@@ -27,6 +27,31 @@ def test_what_is_written_is_read_back(tmp_path):
     assert cache_seal.read(path) == b"\x00\xff"
 
 
+def test_content_written_piece_by_piece_is_sealed_as_if_written_whole(tmp_path):
+    """`write_from` (a check cache's models, pickled straight into the file) seals what `write` would."""
+    pieces = [b"models ", b"\x00" * 70_000, b" end"]
+    streamed, whole = tmp_path / "streamed", tmp_path / "whole"
+    cache_seal.write_from(streamed, lambda out: [out.write(piece) for piece in pieces])
+    cache_seal.write(whole, b"".join(pieces))
+    assert streamed.read_bytes() == whole.read_bytes()
+    assert cache_seal.read(streamed) == b"".join(pieces)
+    streamed.write_bytes(streamed.read_bytes()[:-1] + b"!")
+    assert cache_seal.read(streamed) is None
+
+
+def test_a_failed_piece_by_piece_write_leaves_the_file_as_it_was(tmp_path):
+    path = tmp_path / "entry"
+    cache_seal.write(path, b"before")
+
+    def fails(out):
+        out.write(b"half of it")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        cache_seal.write_from(path, fails)
+    assert cache_seal.read(path) == b"before"
+
+
 @pytest.mark.parametrize("tamper", [
     lambda sealed: sealed + b" ",  # content added
     lambda sealed: sealed[:-1],  # content cut

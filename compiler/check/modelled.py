@@ -73,7 +73,8 @@ class ModelledFiles:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            cache_seal.write(self.path, pickle.dumps((self.rules, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+            cache_seal.write_from(self.path, lambda out: pickle.dump((self.rules, self.now), out,
+                                                                   protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only or full disk only costs speed
 
