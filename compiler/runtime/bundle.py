@@ -133,7 +133,9 @@ class Bundle:
                 bundle = cls._load(source, verify_digest)
             except RecursionError:  # orjson reads any depth; what reads it after may not
                 raise RuntimeFormatError(TOO_DEEP) from None
-        gc.freeze()
+            # Before the collector is back: it counts every object made while it was
+            # paused, and the first one made after would set off a scan of all of them.
+            gc.freeze()
         return bundle
 
     @classmethod
