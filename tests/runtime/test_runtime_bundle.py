@@ -189,3 +189,27 @@ def test_a_loaded_bundle_is_kept_out_of_the_cycle_collector(tmp_path, bundle_dat
     bundle = LoadedBundle.load(path)
     assert gc.isenabled() == was_enabled
     assert gc.get_freeze_count() > 0 and all(o is not bundle.data for o in gc.get_objects())
+
+
+def test_loading_a_bundle_sets_off_no_scan_by_the_cycle_collector(tmp_path, bundle_data):
+    """The collector counts the objects made while it was paused: were the bundle frozen only
+    after it was back, the first object made would set off a scan of the whole bundle."""
+    import gc
+    import json as json_module
+
+    from sopc.runtime import Bundle as LoadedBundle
+
+    for index in range(2000):  # enough objects that a scan would be due
+        bundle_data["procedures"][f"p{index}"] = {"id": f"p{index}", "title": "A procedure", "url": None,
+                                                  "summary": None, "source": {"path": "p.yaml", "line": 1, "col": 1}}
+    path = tmp_path / "b.json"
+    path.write_text(json_module.dumps(resealed(bundle_data), ensure_ascii=False), encoding="utf-8")
+    scans = []
+    gc.enable()
+    gc.collect()  # counts from zero: the few objects made before the load pauses the collector set off nothing
+    gc.callbacks.append(lambda phase, info: scans.append(info) if phase == "start" else None)
+    try:
+        LoadedBundle.load(path)
+    finally:
+        gc.callbacks.pop()
+    assert scans == []
