@@ -46,7 +46,8 @@ def test_run_quick_prints_a_table():
     edited = next(row for row in rows if row.startswith("| `sopc build` after editing one SOP"))
     assert "| 1 drawn, 4 from cache |" in edited
     for measured in ("wall clock: `sopc build` from scratch", "peak memory of `sopc build` from scratch",
-                     "guided-mode bundles: bytes published", "`sopc build --engine zensical` after editing one SOP"):
+                     "guided-mode bundles: bytes published", "`sopc build --engine zensical` after editing one SOP",
+                     "peak memory of `sopc check` after editing one SOP"):
         row = next(row for row in rows if row.startswith("| " + measured))
         assert "n/a" not in row and "x |" in row, row
     index = next(row for row in rows if row.startswith("| search index (mkdocs): entries, bytes"))
