@@ -28,15 +28,17 @@ def test_what_is_written_is_read_back(tmp_path):
 
 
 def test_content_written_piece_by_piece_is_sealed_as_if_written_whole(tmp_path):
-    """`write_from` (a check cache's models, pickled straight into the file) seals what `write` would."""
+    """`write_from` (a check cache's models, pickled straight into the file) computes the seal as it
+    writes: the file is the seal line of the whole content, then the content."""
     pieces = [b"models ", b"\x00" * 70_000, b" end"]
-    streamed, whole = tmp_path / "streamed", tmp_path / "whole"
-    cache_seal.write_from(streamed, lambda out: [out.write(piece) for piece in pieces])
-    cache_seal.write(whole, b"".join(pieces))
-    assert streamed.read_bytes() == whole.read_bytes()
-    assert cache_seal.read(streamed) == b"".join(pieces)
-    streamed.write_bytes(streamed.read_bytes()[:-1] + b"!")
-    assert cache_seal.read(streamed) is None
+    whole = b"".join(pieces)
+    path = tmp_path / "streamed"
+    cache_seal.write_from(path, lambda out: [out.write(piece) for piece in pieces])
+    expected_seal = hmac.new(cache_seal._key(), whole, "sha256").hexdigest().encode()
+    assert path.read_bytes() == b"sopc-seal " + expected_seal + b"\n" + whole
+    assert cache_seal.read(path) == whole
+    path.write_bytes(path.read_bytes()[:-1] + b"!")
+    assert cache_seal.read(path) is None
 
 
 def test_a_failed_piece_by_piece_write_leaves_the_file_as_it_was(tmp_path):

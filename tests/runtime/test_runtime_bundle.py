@@ -204,7 +204,7 @@ def test_loading_a_bundle_sets_off_no_scan_by_the_cycle_collector(tmp_path, bund
                                                   "summary": None, "source": {"path": "p.yaml", "line": 1, "col": 1}}
     path = tmp_path / "b.json"
     path.write_text(json_module.dumps(resealed(bundle_data), ensure_ascii=False), encoding="utf-8")
-    scans = []
+    scans, was_enabled = [], gc.isenabled()
     gc.enable()
     gc.collect()  # counts from zero: the few objects made before the load pauses the collector set off nothing
     gc.callbacks.append(lambda phase, info: scans.append(info) if phase == "start" else None)
@@ -212,4 +212,6 @@ def test_loading_a_bundle_sets_off_no_scan_by_the_cycle_collector(tmp_path, bund
         LoadedBundle.load(path)
     finally:
         gc.callbacks.pop()
+        if not was_enabled:
+            gc.disable()
     assert scans == []
