@@ -44,8 +44,8 @@ def fill_placeholders(text: str, replace: Callable[[str], str]) -> str:
         return text
 
     def one(match: re.Match) -> str:
-        name = match.group(1).strip()
-        return replace(name) if INPUT_ID.fullmatch(name) else match.group(0)
+        name = match.group(1).strip()  # what `braced` strips
+        return replace(name) if is_input_id(name) else match.group(0)
 
     return _BRACES.sub(one, text)
 
