@@ -77,6 +77,23 @@ def test_decision_values_become_conditions(sop):
     assert platform.options[1].otherwise and platform.options[1].when is None
 
 
+def test_comparisons_lists_every_comparison_of_every_option_with_the_input_it_compares(sop):
+    found = [(c.step.id, c.where, c.test, c.input) for c in sop.comparisons()]
+    payment = ("steps", "payment_age", "options")
+    assert found == [
+        ("m3_gate", ("steps", "m3_gate", "options", 0, "value"), {"eq": True}, "m3_approved"),
+        ("m3_gate", ("steps", "m3_gate", "options", 1, "value"), {"eq": False}, "m3_approved"),
+        ("platform_check", ("steps", "platform_check", "options", 0, "value"), {"eq": "everbright"}, "platform"),
+        ("payment_age", payment + (0, "when"),
+         {"input": "payment_date", "measure": "business_days_since", "lt": 10}, "payment_date"),
+        ("payment_age", payment + (1, "when", "all", 0), {"input": "payment_date", "measure": "days_since", "ge": 10},
+         "payment_date"),
+        ("payment_age", payment + (1, "when", "all", 1, "any", 0), {"input": "attempts_made", "gt": 2}, "attempts_made"),
+        ("payment_age", payment + (1, "when", "all", 1, "any", 1, "not"), {"input": "platform", "in": ["concert"]},
+         "platform"),
+    ]
+
+
 def test_repeat_wait_handoff_and_end(sop):
     retry = sop.steps["retry"]
     assert retry.kind == "repeat"

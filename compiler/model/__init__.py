@@ -7,8 +7,9 @@ or emitter can point back at the YAML with `sop.locate(obj.where)`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sopc.language import inputs_used, placeholders
+from sopc.language import comparisons, inputs_used, placeholders
 from sopc.load import Document
 from sopc.model.base import Path, humanize, memo
 from sopc.model.steps import (  # noqa: F401  (the step model is part of this module's API)
@@ -26,6 +27,17 @@ class Input:
     source: str | None = None
     values: list[str] = field(default_factory=list)
     where: Path = ()
+
+
+class Comparison(NamedTuple):
+    """One comparison of a decision's option: `test` is the comparison as written,
+    `input` the input it compares (its own `input`, else the decision's)."""
+
+    step: Step
+    option: Option
+    where: Path  # of the comparison; of `value` for an option written `value: x`
+    test: dict
+    input: str | None
 
 
 @dataclass
@@ -76,6 +88,13 @@ class Sop:
         """The steps with options, in reading order: several rules look at nothing else."""
         return memo(self, "decisions", lambda: [step for step in self.steps.values() if step.options])
 
+    def comparisons(self) -> list[Comparison]:
+        """Every comparison of every decision's options, in reading order.
+
+        Collected once: several rules read the conditions of every SOP.
+        """
+        return memo(self, "comparisons", self._find_comparisons)
+
     def texts(self) -> list[tuple[Path, str, bool]]:
         """(where, text, is_template) for every piece of prose an author wrote.
 
@@ -94,6 +113,23 @@ class Sop:
         return memo(self, "used_inputs", lambda: inputs_used(
             (name for _where, name in self.template_placeholders()),
             ((step.input, [option.when for option in step.options]) for step in self.steps.values() if step.options)))
+
+    def _find_comparisons(self) -> list[Comparison]:
+        found = []
+        for step in self.decisions():
+            bound = step.input
+            for option in step.options:
+                when = option.when
+                if when is None:
+                    continue
+                if option.shorthand:
+                    found.append(Comparison(step, option, option.where + ("value",), when, bound))
+                elif "all" in when or "any" in when or "not" in when:
+                    found.extend(Comparison(step, option, where, test, name)
+                                 for where, test, name in comparisons(when, option.where + ("when",), bound))
+                else:  # most conditions are one comparison
+                    found.append(Comparison(step, option, option.where + ("when",), when, when.get("input", bound)))
+        return found
 
     def _find_texts(self) -> list[tuple[Path, str, bool]]:
         found = [((key,), getattr(self, key), False) for key in ("title", "summary", "purpose") if getattr(self, key)]

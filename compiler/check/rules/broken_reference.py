@@ -2,7 +2,6 @@
 
 from sopc import codes
 from sopc.check.finding import Finding
-from sopc.language import condition_inputs
 from sopc.problems import did_you_mean
 
 ID = "SOP100"
@@ -17,14 +16,12 @@ def check(sop, corpus, options):
                 yield Finding(edge.where, f"step `{step.id}` leads to `{edge.target}`, which is not a step of this SOP{did_you_mean(edge.target, sop.steps)}", step.id)
         if step.input and step.input not in sop.inputs:
             yield Finding(step.where + ("input",), f"decision bound to `{step.input}`, which is not an input of this SOP{did_you_mean(step.input, sop.inputs)}", step.id)
-        for option in step.options:
-            if option.when is None:
-                continue
-            for where, name in condition_inputs(option.when, option.where + ("when",)):
-                if name not in sop.inputs:
-                    yield Finding(where, f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", step.id)
         if step.suppress:
             yield from unknown_suppressions(step.suppress, f"step `{step.id}`", step.id)
+    for comparison in sop.comparisons():
+        name = comparison.input
+        if name not in sop.inputs and "input" in comparison.test:
+            yield Finding(comparison.where + ("input",), f"condition on `{name}`, which is not an input of this SOP{did_you_mean(name, sop.inputs)}", comparison.step.id)
     yield from unknown_suppressions(sop.suppress, "the SOP", None)
     if sop.returns is not None:
         for i, fact in enumerate(sop.returns.facts):

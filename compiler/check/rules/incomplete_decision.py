@@ -12,13 +12,15 @@ def check(sop, corpus, options):
     domains = {name: _domain(input_) for name, input_ in sop.inputs.items() if input_.type in _CLOSED_TYPES}
     if not domains:
         return  # only an input with a closed set of values can be compared with a value it cannot take
+    for comparison in sop.comparisons():
+        allowed = domains.get(comparison.input)
+        if allowed is None or "measure" in comparison.test:
+            continue
+        for at, literal in _literals(comparison):
+            if not _member(literal, allowed):
+                yield Finding(at, f"{_show(literal)} is not a value of `{comparison.input}`, which takes {_list(allowed)}",
+                              comparison.step.id)
     for step in sop.decisions():
-        for option in step.options:
-            where = option.where + (("value",) if option.shorthand else ("when",))
-            for at, literal, name in _comparisons(option.when, where, step.input, wrote_value=option.shorthand):
-                allowed = domains.get(name)
-                if allowed is not None and not _member(literal, allowed):
-                    yield Finding(at, f"{_show(literal)} is not a value of `{name}`, which takes {_list(allowed)}", step.id)
         missing = _uncovered(step, domains.get(step.input) if step.input else None)
         if missing:
             yield Finding(step.where + ("options",), f"decision `{step.id}` on `{step.input}` has no option for {_list(missing)} and no `otherwise`", step.id, key=True)
@@ -35,24 +37,14 @@ def _member(value, allowed) -> bool:
     return any(type(value) is type(a) and value == a for a in allowed)
 
 
-
-
-def _comparisons(condition, where, bound, wrote_value=False):
-    """(where, literal, input) for every literal compared with an input by eq, ne or in."""
-    if not isinstance(condition, dict):
-        return
-    name = condition.get("input", bound)
-    if name and "measure" not in condition:
-        for op in ("eq", "ne"):
-            if op in condition:
-                yield (where if wrote_value else where + (op,)), condition[op], name
-        for i, literal in enumerate(condition.get("in", [])):
-            yield where + ("in", i), literal, name
-    for key in ("all", "any"):
-        for i, sub in enumerate(condition.get(key, [])):
-            yield from _comparisons(sub, where + (key, i), bound)
-    if "not" in condition:
-        yield from _comparisons(condition["not"], where + ("not",), bound)
+def _literals(comparison):
+    """(where, literal) for every value a comparison compares its input with by eq, ne or in."""
+    test, where = comparison.test, comparison.where
+    for op in ("eq", "ne"):
+        if op in test:
+            yield (where if comparison.option.shorthand else where + (op,)), test[op]
+    for i, literal in enumerate(test.get("in", ())):
+        yield where + ("in", i), literal
 
 
 def _uncovered(step, domain) -> list:
