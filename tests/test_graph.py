@@ -53,3 +53,19 @@ def test_a_long_chain_and_a_long_loop_do_not_hit_the_recursion_limit():
     loop = {i: [(i + 1) % size] for i in range(size)}
     assert [len(c) for c in strongly_connected(list(loop), loop)] == [size]
     assert len(reachable([0], loop)) == size
+
+
+def test_a_flow_lists_its_links_to_no_step_in_reading_order_and_counts_their_steps_as_exits():
+    from sopc.model import Option, Step, Sop
+    from sopc.model.graph import flow
+    from sopc.load import Document
+
+    steps = {
+        "ask": Step("ask", options=[Option("Yes", "gone"), Option("No", "done")]),
+        "go": Step("go", next="missing"),
+        "done": Step("done", end="resolved"),
+    }
+    graph = flow(Sop("s", "S", Document("s.yaml", None), steps=steps, start="ask"))
+    assert [(step_id, edge.target) for step_id, edge in graph.broken] == [("ask", "gone"), ("go", "missing")]
+    assert graph.exits == {"ask", "go", "done"}
+    assert graph.successors["ask"] == ["done"]

@@ -122,7 +122,8 @@ class Flow:
     `exits` are the steps where a walk stops, rightly (an end, a final hand-off)
     or because of a problem another rule reports (a dead end, a link to a step
     that does not exist). Counting the latter as ways out keeps no-way-out from
-    repeating what dead-end and broken-reference already say.
+    repeating what dead-end and broken-reference already say. `broken` are
+    those links to no step, in reading order.
     """
 
     order: list[str]
@@ -131,6 +132,7 @@ class Flow:
     reachable: set[str] = field(default_factory=set)
     exits: set[str] = field(default_factory=set)
     can_finish: set[str] = field(default_factory=set)
+    broken: list = field(default_factory=list)  # (step id, Edge) of every way forward to no step
 
     @property
     def trapped(self) -> list[str]:
@@ -154,8 +156,10 @@ def _analyse(sop) -> Flow:
         reason = dead_end_reason(step)
         if reason:
             result.dead_ends[step_id] = reason
-        # A way forward to no step is an exit too (see `Flow`).
-        if reason or len(targets) < len(edges) or step.is_terminal:
+        if len(targets) < len(edges):
+            result.broken.extend((step_id, edge) for edge in edges if edge.target not in steps)
+            result.exits.add(step_id)  # a way forward to no step is an exit too (see `Flow`)
+        elif reason or step.is_terminal:
             result.exits.add(step_id)
     if sop.start in steps:
         result.reachable = reachable([sop.start], result.successors)

@@ -2,6 +2,7 @@
 
 from sopc import codes
 from sopc.check.finding import Finding
+from sopc.model.graph import flow
 from sopc.problems import did_you_mean
 
 ID = "SOP100"
@@ -10,10 +11,9 @@ ID = "SOP100"
 def check(sop, corpus, options):
     if sop.start not in sop.steps:
         yield Finding(("start",), f"`start` names no step `{sop.start}`{did_you_mean(sop.start, sop.steps)}")
+    for step_id, edge in flow(sop).broken:
+        yield Finding(edge.where, f"step `{step_id}` leads to `{edge.target}`, which is not a step of this SOP{did_you_mean(edge.target, sop.steps)}", step_id)
     for step in sop.steps.values():
-        for edge in step.edges():
-            if edge.target not in sop.steps and not (edge.kind == "next" and step.next_is_implicit):
-                yield Finding(edge.where, f"step `{step.id}` leads to `{edge.target}`, which is not a step of this SOP{did_you_mean(edge.target, sop.steps)}", step.id)
         if step.input and step.input not in sop.inputs:
             yield Finding(step.where + ("input",), f"decision bound to `{step.input}`, which is not an input of this SOP{did_you_mean(step.input, sop.inputs)}", step.id)
         if step.suppress:

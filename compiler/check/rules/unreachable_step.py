@@ -30,10 +30,8 @@ def reached_as_meant(sop) -> set[str] | None:
     graph = flow(sop)
     successors, reached, guessed = None, graph.reachable, set()
     while True:
-        # Only an exit can have a link to a missing step (see `Flow.exits`).
-        broken = [(step_id, edge.target) for step_id in reached if step_id in graph.exits
-                  for edge in sop.steps[step_id].edges()
-                  if edge.target is not None and edge.target not in sop.steps and (step_id, edge.target) not in guessed]
+        broken = [(step_id, edge.target) for step_id, edge in graph.broken
+                  if step_id in reached and (step_id, edge.target) not in guessed]
         if not broken:
             return reached
         if successors is None:  # copied only when a guess is added to it
