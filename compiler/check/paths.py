@@ -96,9 +96,10 @@ class Walks:
             self._queue.append((sop_id, node))
 
     def _run(self) -> None:
-        while self._queue:
-            sop_id, node = self._queue.popleft()
-            graph = self.graphs[sop_id]
+        queue, graphs = self._queue, self.graphs
+        while queue:
+            sop_id, node = queue.popleft()
+            graph = graphs[sop_id]
             if node in graph.exits:
                 self._mark_through(sop_id)
             call = graph.calls.get(node)
@@ -109,8 +110,14 @@ class Walks:
                     self._after_call(sop_id, node)
                 else:
                     self._waiting.setdefault(callee, []).append((sop_id, node))
-            for target in graph.succ[node]:
-                self._visit(sop_id, target)
+            targets = graph.succ[node]
+            if targets:
+                # `_visit` written out: this is the walk's inner loop, once per edge of every SOP walked.
+                seen, blocked = self.seen[sop_id], self.blocked(sop_id)
+                for target in targets:
+                    if target not in seen and target not in blocked:
+                        seen.add(target)
+                        queue.append((sop_id, target))
 
     def _after_call(self, sop_id, node) -> None:
         then = self.graphs[sop_id].calls[node][1]
