@@ -80,7 +80,12 @@ def _verified(line: bytes, content: bytes) -> bytes | None:
 
 
 def _mac(content: bytes) -> bytes:
-    return hmac.new(_key(), content, "sha256").hexdigest().encode("ascii")
+    return _hmac(content).hexdigest().encode("ascii")
+
+
+def _hmac(content: bytes = b""):
+    """The seal's HMAC-SHA256 under this user's key, fed `content` (more may follow)."""
+    return hmac.new(_key(), content, "sha256")
 
 
 def read(path) -> bytes | None:
@@ -139,7 +144,7 @@ def write_from(path, write_content) -> None:
 
     if os.path.islink(path):  # replaced, not written through (it may lead anywhere)
         os.unlink(path)
-    mac = hmac.new(_key(), digestmod="sha256")
+    mac = _hmac()
     with whole_file(path) as handle:
         handle.write(_seal_line(b"0" * mac.digest_size * 2))  # its place, filled in once the content is written
         write_content(_Sealing(handle, mac))
