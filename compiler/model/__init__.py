@@ -124,11 +124,9 @@ class Sop:
                     continue
                 if option.shorthand:
                     found.append(Comparison(step, option, option.where + ("value",), when, bound))
-                elif "all" in when or "any" in when or "not" in when:
+                else:
                     found.extend(Comparison(step, option, where, test, name)
                                  for where, test, name in comparisons(when, option.where + ("when",), bound))
-                else:  # most conditions are one comparison
-                    found.append(Comparison(step, option, option.where + ("when",), when, when.get("input", bound)))
         return found
 
     def _find_texts(self) -> list[tuple[Path, str, bool]]:
