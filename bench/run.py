@@ -52,6 +52,10 @@ if code:
     sys.exit(code)
 print("peak-rss-kb", usage.ru_maxrss)
 """
+# A command's start-up against the floor's: the floor of one SOP, the same
+# with the libraries the command imports imported first (`{imports}`), and the
+# command. They split a cold row into start-up and work per SOP.
+LIBRARIES_FLOOR = "import {imports}\n" + PARSE_FLOOR
 JSON_FLOOR = """
 import json, sys
 with open(sys.argv[1], "rb") as handle:
@@ -94,6 +98,11 @@ class Bench:
     pending_spread: str = ""
     pending_wall: tuple = (0.0, 0.0, 0.0)
     export_cold: dict[int, float] = field(default_factory=dict)
+    cold_floor: dict[int, float] = field(default_factory=dict)
+    export_floor: dict[int, float] = field(default_factory=dict)
+    # command -> (the libraries it imports, and the medians of the start-up
+    # rows: floor of one SOP, with those libraries, the command; seconds)
+    start: dict[str, tuple[list[str], float, float, float]] = field(default_factory=dict)
     page_bytes: dict[int, float] = field(default_factory=dict)
     zensical_max: int = 1000
     search_max: int = 1000
@@ -172,7 +181,7 @@ class Bench:
         folder, files = self.corpus(size)
         value, ref, ratio = self.paired(lambda: self.run(self.sopc("check", "--no-cache", str(folder))),
                                         self.parse_floor(files))
-        self.cold[size] = value
+        self.cold[size], self.cold_floor[size] = value, ref
         self.add("`sopc check` cold vs parse floor", size, value, ref, ratio, "≤ 1.3x", ratio <= 1.3)
         self.add_wall("`sopc check` cold vs parse floor", size, 1.3)
 
@@ -301,6 +310,85 @@ class Bench:
         self.add("peak memory of `sopc check` after editing one SOP vs parse floor", size, f"{ours / 1024:.0f} MB",
                  f"{floor / 1024:.0f} MB", ours / floor, "reported (no target)")
 
+    def start_up(self) -> None:
+        """What a cold check and an export cost before their first SOP, against the parse floor of one SOP.
+
+        Each command runs on the one-SOP corpus, interleaved with the floor
+        and with the floor after importing the libraries the command imports
+        (found by running it once under `-X importtime`), 4x the repetitions
+        of other rows: the figures are a few tens of milliseconds.
+        """
+        folder, files = self.corpus(1)
+        commands = {"check": ("`sopc check` cold", ["check", "--no-cache", str(folder)]),
+                    "export": ("`sopc export`", ["export", str(folder), "-o", str(self.work / "bundle-1.json")])}
+        for name, (label, args) in commands.items():
+            if self.not_measured(f"start-up: {label} of one SOP vs parse floor", 1, name):
+                continue
+            libraries = self.imported_libraries(args)
+            with_libraries = [sys.executable, "-c", LIBRARIES_FLOOR.format(imports=", ".join(libraries)), *files]
+            floor, imported, command = self.interleaved(
+                [self.parse_floor(files), lambda: self.run(with_libraries), lambda: self.run(self.sopc(*args))],
+                self.repeat * 4)
+            self.start[name] = (libraries, statistics.median(floor), statistics.median(imported),
+                                statistics.median(command))
+            self.add_start_up(f"start-up: {', '.join(libraries)} imported, then the parse floor of one SOP", imported, floor)
+            self.add_start_up(f"start-up: {label} of one SOP vs parse floor", command, floor)
+
+    def imported_libraries(self, args: list[str]) -> list[str]:
+        """The installed libraries (not the standard library, not sopc) that `sopc *args` imports, in import order."""
+        import importlib.util
+
+        sample = self.run([sys.executable, "-X", "importtime", "-m", "sopc", *args])
+        found: list[str] = []
+        for line in sample.output.splitlines():
+            if not line.startswith("import time:") or "|" not in line:
+                continue
+            top = line.rsplit("|", 1)[1].strip().split(".")[0]
+            if top in found or top in sys.stdlib_module_names or top == "sopc" or top.startswith("_"):
+                continue
+            spec = importlib.util.find_spec(top)
+            if spec is not None and spec.origin not in (None, "built-in", "frozen"):
+                found.append(top)
+        return found
+
+    def interleaved(self, measures, repeat: int) -> list[list[float]]:
+        """Each measure run `repeat` times, one after the other in turn; the times of each."""
+        times: list[list[float]] = [[] for _ in measures]
+        for _ in range(repeat):
+            for measured, measure in zip(times, measures):
+                measured.append(self.seconds(measure()))
+        return times
+
+    def add_start_up(self, label: str, values: list[float], floors: list[float]) -> None:
+        ratios = [value / floor for value, floor in zip(values, floors)]
+        self.pending_spread = f"{min(ratios):.2f}–{max(ratios):.2f}x"
+        self.add(label, 1, f"{statistics.median(values) * 1000:.0f} ms",
+                 f"{statistics.median(floors) * 1000:.0f} ms", statistics.median(ratios), "reported (no target)")
+
+    def start_up_split(self, name: str, label: str, times: dict[int, float], floors: dict[int, float]) -> None:
+        """A cold row taken apart: work per SOP against the floor's, and each start-up against the floor.
+
+        Derived from medians of the rows above (the row's, and the start-up
+        rows' of one SOP): the command's time is the floor's start-up, plus
+        the libraries', plus sopc's own, plus its work per SOP; so the row's
+        ratio is 1 + (libraries' + sopc's start-up) / floor + (work ratio - 1)
+        x (floor's work per SOP) / floor.
+        """
+        if name not in self.start:
+            return
+        libraries, floor_one, imported_one, command_one = self.start[name]
+        for size in sorted(times):
+            value, floor = times[size], floors[size]
+            work, floor_work = value - command_one, floor - floor_one
+            self.add(f"{label}, start-up taken out: its work per SOP vs the floor's", size, work, floor_work,
+                     work / floor_work, "reported (no target)")
+            self.add(f"{label}: start-up of {', '.join(libraries)} vs parse floor", size,
+                     f"{(imported_one - floor_one) * 1000:.0f} ms", floor, (imported_one - floor_one) / floor,
+                     "reported (no target)")
+            self.add(f"{label}: start-up of sopc itself vs parse floor", size,
+                     f"{(command_one - imported_one) * 1000:.0f} ms", floor, (command_one - imported_one) / floor,
+                     "reported (no target)")
+
     def scaling(self, name: str, times: dict[int, float]) -> None:
         sizes = sorted(times)
         for small, large in zip(sizes, sizes[1:]):
@@ -318,7 +406,7 @@ class Bench:
         bundle = self.work / f"bundle-{size}.json"
         value, ref, ratio = self.paired(lambda: self.run(self.sopc("export", str(folder), "-o", str(bundle))),
                                         self.parse_floor(files))
-        self.export_cold[size] = value
+        self.export_cold[size], self.export_floor[size] = value, ref
         self.add(label, size, value, ref, ratio, "≤ 1.4x", ratio <= 1.4)
         self.add_wall(label, size, 1.4)
         return bundle
@@ -829,7 +917,7 @@ message = "A walk that creates a Zendesk ticket reaches an end step."
 """
 
 # Groups of rows `--only` can pick; the runtime rows need the export's bundle.
-GROUPS = ("check", "jobs", "policies", "jsonschema", "export", "runtime", "site", "zensical", "search", "diff", "memory")
+GROUPS = ("startup", "check", "jobs", "policies", "jsonschema", "export", "runtime", "site", "zensical", "search", "diff", "memory")
 
 
 def compile_sopc() -> None:
@@ -872,6 +960,9 @@ def main(argv=None) -> int:
                       zensical_max=args.zensical_max, search_max=args.search_max)
         bench.commands = available_commands()
         try:
+            if "startup" in only:
+                print("start-up", file=sys.stderr)
+                bench.start_up()
             for size in sizes:
                 print(f"size {size}", file=sys.stderr)
                 if "check" in only:
@@ -898,6 +989,8 @@ def main(argv=None) -> int:
                     bench.diff(size)
             bench.scaling("`sopc check` cold", bench.cold)
             bench.scaling("`sopc export`", bench.export_cold)
+            bench.start_up_split("check", "`sopc check` cold", bench.cold, bench.cold_floor)
+            bench.start_up_split("export", "`sopc export`", bench.export_cold, bench.export_floor)
             bench.page_scaling()
             if "memory" in only:
                 for size in sizes:

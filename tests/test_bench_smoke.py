@@ -33,6 +33,14 @@ def test_run_quick_prints_a_table():
     assert measured and all(" s |" in row for row in measured)
     exported = [row for row in rows if row.startswith("| `sopc export` vs parse floor")]
     assert exported and all(" s |" in row for row in exported)
+    started = [row for row in rows if row.startswith("| start-up: `sopc ")]
+    assert len(started) == 2 and all(" ms |" in row and "x |" in row for row in started), started
+    libraries = next(row for row in rows if row.startswith("| start-up: ") and "imported, then the parse floor" in row)
+    assert "click" in libraries and "jsonschema_rs" in libraries and "sopc" not in libraries.split("|")[1], libraries
+    for taken_apart in ("`sopc check` cold, start-up taken out: its work per SOP", "`sopc check` cold: start-up of sopc",
+                        "`sopc export`, start-up taken out: its work per SOP", "`sopc export`: start-up of sopc"):
+        row = next(row for row in rows if row.startswith("| " + taken_apart))
+        assert "x |" in row, row
     compared = [row for row in rows if row.startswith("| `sopc diff` of two folders")]
     assert compared and all(" s |" in row for row in compared)
     walked = [row for row in rows if row.startswith("| runtime steps per second")]
