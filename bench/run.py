@@ -380,8 +380,9 @@ class Bench:
         for size in sorted(times):
             value, floor = times[size], floors[size]
             work, floor_work = value - command_one, floor - floor_one
-            self.add(f"{label}, start-up taken out: its work per SOP vs the floor's", size, work, floor_work,
-                     work / floor_work, "reported (no target)")
+            if floor_work > 0:  # a corpus of one SOP or so has no work to speak of beyond start-up
+                self.add(f"{label}, start-up taken out: its work per SOP vs the floor's", size, work, floor_work,
+                         work / floor_work, "reported (no target)")
             self.add(f"{label}: start-up of {', '.join(libraries)} vs parse floor", size,
                      f"{(imported_one - floor_one) * 1000:.0f} ms", floor, (imported_one - floor_one) / floor,
                      "reported (no target)")
