@@ -380,7 +380,7 @@ class Bench:
         for size in sorted(times):
             value, floor = times[size], floors[size]
             work, floor_work = value - command_one, floor - floor_one
-            if floor_work > 0:  # a corpus of one SOP or so has no work to speak of beyond start-up
+            if size > 1 and floor_work > 0:  # the one-SOP corpus is the start-up itself: no work to take apart
                 self.add(f"{label}, start-up taken out: its work per SOP vs the floor's", size, work, floor_work,
                          work / floor_work, "reported (no target)")
             self.add(f"{label}: start-up of {', '.join(libraries)} vs parse floor", size,
