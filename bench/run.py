@@ -360,10 +360,9 @@ class Bench:
         return times
 
     def add_start_up(self, label: str, values: list[float], floors: list[float]) -> None:
-        ratios = [value / floor for value, floor in zip(values, floors)]
-        self.pending_spread = f"{min(ratios):.2f}–{max(ratios):.2f}x"
+        ratio = self.median_ratio(values, floors)
         self.add(label, 1, f"{statistics.median(values) * 1000:.0f} ms",
-                 f"{statistics.median(floors) * 1000:.0f} ms", statistics.median(ratios), "reported (no target)")
+                 f"{statistics.median(floors) * 1000:.0f} ms", ratio, "reported (no target)")
 
     def start_up_split(self, name: str, label: str, times: dict[int, float], floors: dict[int, float]) -> None:
         """A cold row taken apart: work per SOP against the floor's, and each start-up against the floor.
@@ -451,10 +450,14 @@ class Bench:
                 column.append(value)
         return columns
 
-    def add_load(self, label: str, size: int, ours: list[float], floor: list[float], target: float | None) -> None:
+    def median_ratio(self, ours: list[float], floor: list[float]) -> float:
+        """The median of per-repetition ratios; their lowest and highest go with the next row added."""
         ratios = [value / ref if ref else float("inf") for value, ref in zip(ours, floor)]
         self.pending_spread = f"{min(ratios):.2f}–{max(ratios):.2f}x"
-        ratio = statistics.median(ratios)
+        return statistics.median(ratios)
+
+    def add_load(self, label: str, size: int, ours: list[float], floor: list[float], target: float | None) -> None:
+        ratio = self.median_ratio(ours, floor)
         self.add(label, size, statistics.median(ours), statistics.median(floor), ratio,
                  f"≤ {target}x" if target else "", None if target is None else ratio <= target)
 
